@@ -1,0 +1,42 @@
+# The two set-up commands are `make site` and `make test`; everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the build and the tests need (installed with apt-get when run as root).
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+
+.PHONY: site test check serve bench lint update-golden system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+system-deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Installera dessa Debian-paket först: $$missing"; exit 1; fi; \
+	fi
+
+site: system-deps $(VENV)/.installed
+	$(BIN)/python build.py
+
+check: $(VENV)/.installed
+	$(BIN)/sitegen check
+
+test: system-deps $(VENV)/.installed
+	$(BIN)/pytest
+
+update-golden: $(VENV)/.installed
+	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check sitegen tests build.py
+	$(BIN)/mypy
+
+clean:
+	rm -rf public .pytest_cache

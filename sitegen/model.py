@@ -1,0 +1,377 @@
+"""Model stage: one checked, cross-referenced picture of all content, shared by every renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from . import schema
+from .errors import ContentError, Problem, display_path
+from .load import Document, LoadFailed, load_markdown, load_yaml
+from .validate import check_list, check_mapping, check_unique, did_you_mean
+
+EXTRA_PLACES = ("Digitalt", "Hela länet")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page; its slug is its file name."""
+
+    slug: str
+    meta: schema.PageMeta
+    body: str
+    source: str
+
+    @property
+    def url(self) -> str:
+        return "/" if self.slug == "index" else f"/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """An "Aktuellt" item from content/news/YYYY-MM-DD-slug.md."""
+
+    slug: str
+    meta: schema.NewsMeta
+    body: str
+    source: str
+
+    @property
+    def url(self) -> str:
+        return f"/aktuellt/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time an event takes place; times are local (Europe/Stockholm) and naive."""
+
+    event: CalendarEvent
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
+    def last_day(self) -> dt.date:
+        end = self.end or self.start
+        return end.date() if isinstance(end, dt.datetime) else end
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str, str]:
+        time = self.start.strftime("%H:%M") if isinstance(self.start, dt.datetime) else ""
+        return (self.first_day, time, self.event.id)
+
+
+@dataclass(eq=False)
+class CalendarEvent:
+    """A checked event with its organizers resolved and its repeats expanded."""
+
+    data: schema.Event
+    organizers: list[schema.Association]
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.data.id
+
+    @property
+    def year(self) -> int:
+        return self.data.start.year
+
+    @property
+    def url(self) -> str:
+        return f"/kalender/{self.year}/{self.id}/"
+
+    @property
+    def source(self) -> tuple[str, int]:
+        return self.data.source
+
+
+@dataclass
+class SiteModel:
+    """Everything a renderer may show, checked and cross-referenced."""
+
+    content_dir: Path
+    site: schema.Site
+    pages: dict[str, Page]
+    news: list[NewsItem]
+    associations: list[schema.Association]
+    events: list[CalendarEvent]
+    steps: list[schema.Step]
+    laws: list[schema.Law]
+    checklist: list[schema.Question]
+    definitions: list[schema.Definition]
+    files: list[str]
+    today: dt.date
+    warnings: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def occurrences(self) -> list[Occurrence]:
+        return sorted((o for e in self.events for o in e.occurrences), key=lambda o: o.sort_key)
+
+    @cached_property
+    def upcoming(self) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.last_day >= self.today]
+
+    @cached_property
+    def past(self) -> list[Occurrence]:
+        return [o for o in reversed(self.occurrences) if o.last_day < self.today]
+
+    @cached_property
+    def next_per_event(self) -> list[Occurrence]:
+        """The next occurrence of each upcoming event, so a weekly meeting shows once in a teaser."""
+        seen: set[str] = set()
+        firsts = []
+        for occurrence in self.upcoming:
+            if occurrence.event.id not in seen:
+                seen.add(occurrence.event.id)
+                firsts.append(occurrence)
+        return firsts
+
+    def association(self, association_id: str) -> schema.Association:
+        return next(a for a in self.associations if a.id == association_id)
+
+    def events_of(self, association_id: str) -> list[Occurrence]:
+        return [o for o in self.upcoming if any(a.id == association_id for a in o.event.organizers)]
+
+
+class _Loader:
+    """Collects every problem of every file while building the model."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.dir = content_dir
+        self.problems: list[Problem] = []
+
+    def doc(self, path: Path, markdown: bool = False) -> Document | None:
+        try:
+            return load_markdown(path, self.dir) if markdown else load_yaml(path, self.dir)
+        except LoadFailed as failed:
+            self.problems.append(failed.problem)
+            return None
+
+    def data_list(self, name: str, model: type[M]) -> list[M]:
+        path = self.dir / name
+        if not path.exists():
+            return []
+        doc = self.doc(path)
+        return check_list(doc, model, self.problems) if doc else []
+
+    def pages(self) -> dict[str, Page]:
+        pages: dict[str, Page] = {}
+        for path in sorted((self.dir / "pages").glob("*.md")):
+            slug = path.stem
+            name = display_path(path, self.dir)
+            if not _SLUG.match(slug) or slug in RESERVED_SLUGS:
+                self.problems.append(Problem(name, None, None, f"Filnamnet ”{path.name}” går inte att använda: "
+                                             "det blir sidans adress. Använd små bokstäver a–z, siffror och "
+                                             "bindestreck, till exempel ”om-oss.md”."))
+                continue
+            doc = self.doc(path, markdown=True)
+            meta = doc and check_mapping(doc, schema.PageMeta, self.problems)
+            if doc and meta:
+                pages[slug] = Page(slug, meta, doc.body, doc.name)
+        return pages
+
+    def news(self) -> list[NewsItem]:
+        items: list[NewsItem] = []
+        for path in sorted((self.dir / "news").glob("*.md")):
+            name = display_path(path, self.dir)
+            match = _NEWS_NAME.match(path.stem)
+            if not match:
+                self.problems.append(Problem(name, None, None, "Filnamnet ska vara datum och ett kort namn, "
+                                             "till exempel ”2026-03-12-nytt-dialogmote.md”."))
+                continue
+            doc = self.doc(path, markdown=True)
+            meta = doc and check_mapping(doc, schema.NewsMeta, self.problems)
+            if not (doc and meta):
+                continue
+            if meta.date.isoformat() != match.group(1):
+                self.problems.append(Problem(name, doc.line(("date",)), "date", f"Datumet {meta.date.isoformat()} "
+                                             f"stämmer inte med filnamnets {match.group(1)}. Ändra det ena så "
+                                             "att de blir lika."))
+            items.append(NewsItem(match.group(2), meta, doc.body, doc.name))
+        seen: dict[str, str] = {}
+        for item in items:
+            if item.slug in seen:
+                self.problems.append(Problem(item.source, None, None, f"Nyheten får samma adress "
+                                             f"(/aktuellt/{item.slug}/) som {seen[item.slug]}. Byt namn på en av filerna."))
+            seen.setdefault(item.slug, item.source)
+        return sorted(items, key=lambda n: (n.meta.date, n.slug), reverse=True)
+
+    def events(self) -> list[schema.Event]:
+        events: list[schema.Event] = []
+        for path in sorted((self.dir / "events").glob("*.yaml")):
+            name = display_path(path, self.dir)
+            if not re.fullmatch(r"\d{4}", path.stem):
+                self.problems.append(Problem(name, None, None, "Kalenderfiler ska heta som året, till exempel "
+                                             "”2026.yaml”."))
+                continue
+            doc = self.doc(path)
+            for event in check_list(doc, schema.Event, self.problems) if doc else []:
+                if event.start.year != int(path.stem):
+                    self.problems.append(Problem(name, event.source[1], "start", f"Händelsen börjar "
+                                                 f"{event.start.year} men står i {path.name}. Flytta den till "
+                                                 f"events/{event.start.year}.yaml."))
+                events.append(event)
+        return events
+
+
+def _places(site: schema.Site) -> list[str]:
+    return [*site.municipalities, *EXTRA_PLACES]
+
+
+def _check_place(value: str, site: schema.Site, file: str, line: int, field_name: str,
+                 problems: list[Problem]) -> None:
+    places = _places(site)
+    if value not in places:
+        problems.append(Problem(file, line, field_name, f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} "
+                                f"Använd en av: {', '.join(places)}."))
+
+
+def _nonexistent(when: dt.date | dt.datetime | None, tz: ZoneInfo) -> bool:
+    """True for a local time skipped by the spring-forward change (say 02:30 on the last Sunday of March)."""
+    if not isinstance(when, dt.datetime):
+        return False
+    aware = when.replace(tzinfo=tz)
+    return aware.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None) != when
+
+
+def _add_months(day: dt.date, months: int) -> dt.date | None:
+    month_index = day.month - 1 + months
+    try:
+        return day.replace(year=day.year + month_index // 12, month=month_index % 12 + 1)
+    except ValueError:
+        return None  # as RFC 5545: a monthly repeat on the 31st skips months without one
+
+
+def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
+    days: list[dt.date] = []
+    for step in range(0, 10_000):
+        if repeat.freq == "weekly":
+            day: dt.date | None = start + dt.timedelta(weeks=step)
+        else:
+            day = _add_months(start, step)
+            if day is None:
+                continue
+        if day is None or day > repeat.until:
+            break
+        days.append(day)
+    return days
+
+
+def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
+    return when + dt.timedelta(days=days)
+
+
+def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None:
+    data = event.data
+    file, line = data.source
+    start, end = data.start, data.end
+    if end is not None:
+        if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
+            problems.append(Problem(file, line, "end", "Start och slut måste vara av samma slag: båda med "
+                                    "klockslag (”2026-03-12 18:00”) eller båda bara datum (heldag)."))
+            return
+        if end < start or (isinstance(end, dt.datetime) and end == start):
+            problems.append(Problem(file, line, "end", f"Slutet ({end:%Y-%m-%d %H:%M}) är före starten "
+                                    f"({start:%Y-%m-%d %H:%M}). Rätta tiden eller ta bort end.".replace(" 00:00", "")))
+            return
+    first = start.date() if isinstance(start, dt.datetime) else start
+    days = [first]
+    if data.repeat:
+        if data.repeat.until < first:
+            problems.append(Problem(file, line, "repeat.until", f"Upprepningen slutar ({data.repeat.until}) "
+                                    f"innan händelsen börjar ({first}). Ändra until till ett senare datum."))
+            return
+        days = _repeat_days(first, data.repeat)
+        for skipped in data.repeat.except_:
+            if skipped not in days:
+                problems.append(Problem(file, line, "repeat.except", f"{skipped} är inte en av dagarna då "
+                                        "händelsen upprepas, så den kan inte undantas. Kontrollera datumet."))
+        days = [d for d in days if d not in data.repeat.except_]
+    for day in days:
+        offset = (day - first).days
+        occ_start = _shift(start, offset)
+        occ_end = _shift(end, offset) if end is not None else None
+        for label, when in (("start", occ_start), ("end", occ_end)):
+            if _nonexistent(when, tz):
+                problems.append(Problem(file, line, label, f"Klockslaget {when:%Y-%m-%d %H:%M} finns inte i svensk "
+                                        "tid: den natten ställs klockan fram från 02.00 till 03.00. Välj en annan tid."))
+                return
+        event.occurrences.append(Occurrence(event, occ_start, occ_end))
+
+
+def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
+                 tz: ZoneInfo, problems: list[Problem]) -> list[CalendarEvent]:
+    by_id = {a.id: a for a in associations}
+    for association in associations:
+        for place in association.municipalities:
+            _check_place(place, site, *association.source, "municipalities", problems)
+    events = []
+    for data in raw_events:
+        file, line = data.source
+        _check_place(data.municipality, site, file, line, "municipality", problems)
+        organizers = []
+        for org in data.organizers:
+            if org in by_id:
+                organizers.append(by_id[org])
+            else:
+                problems.append(Problem(file, line, "organizers", f"Det finns ingen förening med id ”{org}” i "
+                                        f"associations.yaml.{did_you_mean(org, by_id)} Skriv föreningens id "
+                                        "exakt som i associations.yaml."))
+        event = CalendarEvent(data, organizers)
+        _expand(event, tz, problems)
+        events.append(event)
+    return events
+
+
+def _files(content_dir: Path) -> list[str]:
+    base = content_dir / "files"
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()) if base.exists() else []
+
+
+def load_site(content_dir: Path, today: dt.date) -> SiteModel:
+    """Loads and checks all content; raises ContentError with every problem found."""
+    loader = _Loader(content_dir)
+    problems = loader.problems
+    site_path = content_dir / "site.yaml"
+    site_doc = loader.doc(site_path) if site_path.exists() else None
+    if not site_path.exists():
+        problems.append(Problem(display_path(site_path, content_dir), None, None,
+                                "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
+    site = check_mapping(site_doc, schema.Site, problems) if site_doc else None
+    pages = loader.pages()
+    news = loader.news()
+    associations = loader.data_list("associations.yaml", schema.Association)
+    raw_events = loader.events()
+    steps = loader.data_list("delaktighetstrappa.yaml", schema.Step)
+    laws = loader.data_list("laws.yaml", schema.Law)
+    checklist = loader.data_list("checklist.yaml", schema.Question)
+    definitions = loader.data_list("definitions.yaml", schema.Definition)
+    check_unique(associations, "id", "Id:t", problems)
+    check_unique(raw_events, "id", "Id:t", problems)
+    check_unique(laws, "id", "Id:t", problems)
+    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems) if site else []
+    errors = [p for p in problems if p.severity == "fel"]
+    if errors or site is None:
+        raise ContentError(problems)
+    return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
+                     definitions, _files(content_dir), today,
+                     warnings=[p for p in problems if p.severity != "fel"])

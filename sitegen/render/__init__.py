@@ -1,0 +1,90 @@
+"""Render stage: one renderer per output kind, all reading the same checked model.
+
+Adding an output kind means one module here and one line in RENDERERS.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import dates, markup
+from ..model import SiteModel
+
+Output = tuple[str, bytes]
+
+
+@dataclass
+class Context:
+    """What every renderer gets: the model and the template folder."""
+
+    model: SiteModel
+    templates: Path
+    pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(
+            markdown=lambda text: Markup(markup.to_html(text)),
+            inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
+            day=dates.day,
+            short_day=dates.short_day,
+            month=dates.month,
+            clock=dates.clock,
+            span=dates.span,
+            machine=dates.machine,
+        )
+        return env
+
+
+_LINK = re.compile(r'(\s(?:href|src|action)=")(/(?!/)[^"]*)"')
+
+
+def relative(target: str, page_url: str) -> str:
+    """A site-absolute link ("/kalender/") as a link relative to the page, so any base path works."""
+    cut = re.search(r"[#?]", target)
+    path, tail = (target[: cut.start()], target[cut.start():]) if cut else (target, "")
+    here = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath(path, here)
+    if path.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + tail
+
+
+def relativize(html: str, page_url: str) -> str:
+    """Rewrites every site-absolute href/src in a page to a relative one."""
+    return _LINK.sub(lambda m: f'{m.group(1)}{relative(m.group(2), page_url)}"', html)
+
+
+def url_to_path(url: str) -> str:
+    """"/kalender/" -> "kalender/index.html"; "/404.html" stays a file."""
+    path = url.lstrip("/")
+    return path + "index.html" if url.endswith("/") else path
+
+
+def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
+    # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
+    from . import html, sitemap, static
+
+    # The order matters: html fills Context.pages, which sitemap lists.
+    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render)]
+
+
+def render_all(ctx: Context) -> Iterable[Output]:
+    for _name, renderer in _renderers():
+        yield from renderer(ctx)

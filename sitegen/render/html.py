@@ -1,0 +1,101 @@
+"""HTML renderer: every page of the site, from the Markdown pages and the data files."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..model import Occurrence, Page, SiteModel
+from . import Context, Output, relativize, url_to_path
+
+# Pages made from data files. A Markdown page with the same slug gives them their title and intro.
+DATA_PAGES = {
+    "aktuellt": ("news_list.html", "Aktuellt"),
+    "foreningar": ("associations.html", "Föreningar"),
+    "kalender": ("calendar.html", "Kalender"),
+    "delaktighetstrappa": ("trappa.html", "Delaktighetstrappa"),
+    "lagar": ("laws.html", "Lagar"),
+    "checklista": ("checklist.html", "Checklista för brukarinflytande"),
+    "definitioner": ("definitions.html", "Definitioner"),
+}
+_ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)')
+UPCOMING_ON_START_PAGE = 5
+NEWS_ON_START_PAGE = 3
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    first_day: Any
+    occurrences: list[Occurrence]
+
+
+def by_month(occurrences: list[Occurrence]) -> list[MonthGroup]:
+    """Occurrences grouped under the month they start in, in the order given."""
+    groups = itertools.groupby(occurrences, key=lambda o: o.first_day.replace(day=1))
+    return [MonthGroup(month, list(items)) for month, items in groups]
+
+
+def _menu(model: SiteModel) -> list[Page]:
+    return sorted((p for p in model.pages.values() if p.meta.menu), key=lambda p: (p.meta.menu, p.slug))
+
+
+def _data_page(model: SiteModel, slug: str) -> tuple[str, str, Page | None]:
+    template, title = DATA_PAGES[slug]
+    page = model.pages.get(slug)
+    return template, page.meta.title if page else title, page
+
+
+def _has_data(model: SiteModel, slug: str) -> bool:
+    present = {
+        "aktuellt": model.news, "foreningar": model.associations, "kalender": model.events,
+        "delaktighetstrappa": model.steps, "lagar": model.laws, "checklista": model.checklist,
+        "definitioner": model.definitions,
+    }
+    return bool(present[slug]) or slug in model.pages
+
+
+def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every HTML page as (URL, template, variables)."""
+    if "index" in model.pages:
+        yield "/", "index.html", {"page": model.pages["index"], "title": model.pages["index"].meta.title,
+                                  "news": model.news[:NEWS_ON_START_PAGE],
+                                  "upcoming": model.next_per_event[:UPCOMING_ON_START_PAGE]}
+    for page in model.pages.values():
+        if page.slug != "index" and page.slug not in DATA_PAGES:
+            yield page.url, "page.html", {"page": page, "title": page.meta.title}
+    for slug in DATA_PAGES:
+        if _has_data(model, slug):
+            template, title, page = _data_page(model, slug)
+            extra: dict[str, Any] = {"months": by_month(model.upcoming)} if slug == "kalender" else {}
+            yield f"/{slug}/", template, {"page": page, "title": title, **extra}
+    for item in model.news:
+        yield item.url, "news_item.html", {"item": item, "title": item.meta.title}
+    for association in model.associations:
+        yield (f"/foreningar/{association.id}/", "association.html",
+               {"association": association, "title": association.name,
+                "upcoming": model.events_of(association.id)})
+    if model.events:
+        yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
+    for event in model.events:
+        yield event.url, "event.html", {"event": event, "title": event.data.title}
+    yield "/404.html", "404.html", {"title": "Sidan finns inte"}
+
+
+def render(ctx: Context) -> Iterator[Output]:
+    model = ctx.model
+    common = {"site": model.site, "model": model, "menu": _menu(model)}
+    for url, template_name, variables in plan(model):
+        html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+        # The 404 page is served at any missing address, so its links are rooted at the base path.
+        html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
+        ctx.pages.append(url)
+        yield url_to_path(url), html.encode("utf-8")
+
+
+def _rooted(html: str, base_url: str) -> str:
+    base_path = urlsplit(base_url).path.rstrip("/")
+    return _ROOTED.sub(lambda m: m.group(1) + base_path + "/", html)

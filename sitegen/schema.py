@@ -1,0 +1,263 @@
+"""Declared models of every content file: one typed field and one line of doc each.
+
+The validator, the JSON Schemas for editors and the renderers all read these models, so a field is
+declared once. Values the coordinator writes are Swedish; keys are English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic_core import PydanticCustomError
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$|^https?://[^\s/$.?#][^\s/]*\.[a-z]{2,}(/\S*)?$",
+                     re.IGNORECASE)
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,}[0-9]$")
+_TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2})[:.](\d{2}))?$")
+
+
+def _text(value: Any) -> Any:
+    """Trims text; numbers written where text belongs become text (a phone number, an SFS number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _slug_id(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not _ID_RE.match(value):
+        raise PydanticCustomError(
+            "sitegen_id",
+            "”{value}” går inte att använda som id. Använd bara små bokstäver a–z, siffror och "
+            "bindestreck, till exempel ”dialogmote-gavle-2026-vt” (inga å, ä, ö eller mellanslag).",
+            {"value": value},
+        )
+    return value
+
+
+def _url(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not _URL_RE.match(value):
+        raise PydanticCustomError(
+            "sitegen_url",
+            "”{value}” är ingen giltig webbadress. Skriv hela adressen med https://, till exempel "
+            "”https://www.example.org/sida”.",
+            {"value": value},
+        )
+    return value
+
+
+def _email(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not _EMAIL_RE.match(value):
+        raise PydanticCustomError(
+            "sitegen_email",
+            "”{value}” är ingen giltig e-postadress. Skriv den som ”namn@example.org”.",
+            {"value": value},
+        )
+    return value
+
+
+def _phone(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not _PHONE_RE.match(value):
+        raise PydanticCustomError(
+            "sitegen_phone",
+            "”{value}” ser inte ut som ett telefonnummer. Skriv bara siffror, mellanslag och "
+            "bindestreck, till exempel ”070-174 06 05”.",
+            {"value": value},
+        )
+    return value
+
+
+def parse_when(value: Any) -> dt.date | dt.datetime:
+    """Reads a local date ("2026-03-12") or a local date and time ("2026-03-12 18:00")."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "sitegen_when",
+            "Skriv ett datum som ”2026-03-12” eller datum och tid som ”2026-03-12 18:00”.",
+        )
+    match = _TIME_RE.match(value.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day, hour, minute = match.groups()
+        date = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            return date
+        return dt.datetime.combine(date, dt.time(int(hour), int(minute)))
+    except ValueError:
+        raise PydanticCustomError(
+            "sitegen_when",
+            "”{value}” är inget giltigt datum eller klockslag. Skriv datum som ”2026-03-12” och "
+            "datum med tid som ”2026-03-12 18:00” (24-timmarsklocka).",
+            {"value": value},
+        ) from None
+
+
+def _date_only(value: Any) -> dt.date:
+    when = parse_when(value)
+    if isinstance(when, dt.datetime):
+        raise PydanticCustomError(
+            "sitegen_date", "Här ska det bara stå ett datum, utan klockslag, till exempel ”2026-06-16”."
+        )
+    return when
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Id = Annotated[str, BeforeValidator(_slug_id)]
+Url = Annotated[str, BeforeValidator(_url)]
+Email = Annotated[str, BeforeValidator(_email)]
+Phone = Annotated[str, BeforeValidator(_phone)]
+When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when)]
+Day = Annotated[dt.date, BeforeValidator(_date_only)]
+
+
+class Model(BaseModel):
+    """Base of every content model: unknown keys are errors; models are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    _source: tuple[str, int] = PrivateAttr(("?", 0))
+
+    @property
+    def source(self) -> tuple[str, int]:
+        """The content file and line this entry was read from."""
+        return self._source
+
+
+class Coordinator(Model):
+    name: Text = Field(description="Samordnarens namn.")
+    role: Text = Field(description="Titel, till exempel ”Samordnare för brukarinflytande”.")
+    email: Email | None = Field(None, description="E-postadress.")
+    phone: Phone | None = Field(None, description="Telefonnummer.")
+
+
+class Site(Model):
+    """content/site.yaml: the site's settings."""
+
+    title: Text = Field(description="Webbplatsens namn, visas överst på varje sida.")
+    tagline: Text | None = Field(None, description="En kort mening under namnet.")
+    organisation: Text = Field(description="Vem som står bakom webbplatsen, till exempel ”Region Gävleborg”.")
+    base_url: Url = Field(description="Webbplatsens adress med https://, används i flöden och webbplatskarta.")
+    language: Literal["sv"] = Field("sv", description="Språk: alltid sv.")
+    timezone: Literal["Europe/Stockholm"] = Field("Europe/Stockholm", description="Tidszon för kalendern.")
+    municipalities: list[Text] = Field(min_length=1, description="Länets kommuner, i den ordning de ska visas.")
+    coordinator: Coordinator = Field(description="Samordnaren som ansvarar för webbplatsen och kalendern.")
+    footer: Text | None = Field(None, description="Text i sidfoten (Markdown).")
+
+
+class PageMeta(Model):
+    """Front matter of content/pages/*.md."""
+
+    title: Text = Field(description="Sidans rubrik (h1) och titel i webbläsaren.")
+    description: Text | None = Field(None, description="En mening om sidan, för sökmotorer och länklistor.")
+    menu: int | None = Field(None, ge=1, description="Plats i huvudmenyn (1 = först). Utelämna för att inte visa sidan i menyn.")
+    menu_title: Text | None = Field(None, description="Kortare namn i menyn, om rubriken är lång.")
+
+
+class NewsMeta(Model):
+    """Front matter of content/news/YYYY-MM-DD-slug.md."""
+
+    title: Text = Field(description="Nyhetens rubrik.")
+    date: Day = Field(description="Publiceringsdatum, samma som i filnamnet.")
+    summary: Text = Field(description="En eller två meningar som visas i listor.")
+
+
+class Association(Model):
+    """One entry of content/associations.yaml."""
+
+    id: Id = Field(description="Unikt id: små bokstäver, siffror och bindestreck. Blir sidans adress.")
+    name: Text = Field(description="Föreningens namn.")
+    description: Text = Field(description="Vad föreningen gör (Markdown).")
+    focus: Text | None = Field(None, description="Inriktning, till exempel en diagnos eller socialt utanförskap.")
+    audience: list[Text] = Field(default_factory=list, description="Målgrupper, till exempel brukare, närstående.")
+    municipalities: list[Text] = Field(default_factory=list, description="Kommuner där föreningen verkar.")
+    website: Url | None = Field(None, description="Föreningens webbplats med https://.")
+    email: Email | None = Field(None, description="E-postadress.")
+    phone: Phone | None = Field(None, description="Telefonnummer.")
+    contact: Text | None = Field(None, description="Kontaktperson eller funktion.")
+    address: Text | None = Field(None, description="Postadress eller besöksadress.")
+
+
+class Repeat(Model):
+    """How an event repeats."""
+
+    freq: Literal["weekly", "monthly"] = Field(description="weekly (varje vecka) eller monthly (varje månad).")
+    until: Day = Field(description="Sista dagen upprepningen kan ske, till exempel 2026-06-16.")
+    except_: list[Day] = Field(default_factory=list, alias="except",
+                               description="Datum då träffen inte blir av.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+
+class Event(Model):
+    """One entry of content/events/YYYY.yaml."""
+
+    id: Id = Field(description="Unikt id som aldrig återanvänds: det är kalenderprenumeranternas UID.")
+    title: Text = Field(description="Händelsens namn.")
+    start: When = Field(description="Start i svensk tid: ”2026-03-12 18:00”, eller bara datum för heldag.")
+    end: When | None = Field(None, description="Slut: klockslag samma dag, eller datum för flerdagarshändelse (till och med).")
+    location: Text | None = Field(None, description="Plats och adress.")
+    municipality: Text = Field(description="En av kommunerna i site.yaml, eller ”Digitalt” eller ”Hela länet”.")
+    organizers: list[Id] = Field(default_factory=list, description="Arrangörernas id från associations.yaml.")
+    category: Text | None = Field(None, description="Typ av händelse, till exempel dialogmöte.")
+    description: Text | None = Field(None, description="Beskrivning (Markdown).")
+    url: Url | None = Field(None, description="Mer information eller anmälan, med https://.")
+    cancelled: bool = Field(False, description="true om händelsen är inställd; den visas då som INSTÄLLT.")
+    repeat: Repeat | None = Field(None, description="Upprepning varje vecka eller månad.")
+
+
+class Step(Model):
+    """One step of the delaktighetstrappa, bottom to top."""
+
+    name: Text = Field(description="Stegets namn, till exempel ”Information”.")
+    characteristics: list[Text] = Field(min_length=1, description="Kännetecken.")
+    user_gets: Text = Field(description="Vad patient/brukare får, till exempel ”Veta”.")
+    methods: list[Text] = Field(min_length=1, description="Exempel på metoder.")
+
+
+class Excerpt(Model):
+    """One quoted passage of a law."""
+
+    chapter: Text | None = Field(None, description="Kapitel, till exempel ”5 kap. Delaktighet”.")
+    section: Text | None = Field(None, description="Paragraf, till exempel ”1 §”.")
+    text: Text = Field(description="Lagtexten (Markdown).")
+
+
+class Law(Model):
+    """One law of content/laws.yaml with its excerpts."""
+
+    id: Id = Field(description="Unikt id, blir ankare på sidan /lagar/.")
+    law: Text = Field(description="Lagens namn, till exempel ”Patientlagen”.")
+    abbreviation: Text | None = Field(None, description="Förkortning, till exempel ”SoL”.")
+    sfs: Annotated[Text, Field(pattern=r"^\d{4}:\d+$")] | None = Field(
+        None, description="SFS-nummer, till exempel ”2014:821”.")
+    url: Url = Field(description="Länk till lagtexten hos källan.")
+    intro: Text | None = Field(None, description="Inledande text före utdragen (Markdown).")
+    excerpts: list[Excerpt] = Field(min_length=1, description="Utdrag ur lagen.")
+    note: Text | None = Field(None, description="Text efter utdragen (Markdown).")
+
+
+class Question(Model):
+    """One question of content/checklist.yaml."""
+
+    question: Text = Field(description="Frågan.")
+
+
+class Definition(Model):
+    """One entry of content/definitions.yaml."""
+
+    term: Text = Field(description="Begreppet.")
+    definition: Text = Field(description="Förklaringen (Markdown).")
