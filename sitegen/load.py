@@ -6,7 +6,6 @@ Swedish, where the file cannot be read.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import Problem, display_path
@@ -116,16 +115,22 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], offset: int) -> Any:
             lines[(*loc, index)] = item_line + 1 + offset
             out_list.append(_plain(item, (*loc, index), lines, offset))
         return out_list
-    if isinstance(node, dt.datetime):
-        return dt.datetime(node.year, node.month, node.day, node.hour, node.minute, node.second)
     if isinstance(node, str):
         return str(node)
     return node
 
 
+class _Constructor(RoundTripConstructor):
+    """Dates stay text here; the models parse them, so 2026-02-30 is a content error, not a crash."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]]:
     """YAML 1.2 (so 10:30 and `no` stay text) into plain data and a line table."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         node = yaml.load(text)

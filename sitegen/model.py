@@ -158,6 +158,7 @@ class _Loader:
     def __init__(self, content_dir: Path) -> None:
         self.dir = content_dir
         self.problems: list[Problem] = []
+        self.raw_ids: dict[str, set[str]] = {}  # ids of entries, valid or not, so one error is not reported twice
 
     def doc(self, path: Path, markdown: bool = False) -> Document | None:
         try:
@@ -171,6 +172,8 @@ class _Loader:
         if not path.exists():
             return []
         doc = self.doc(path)
+        if doc and isinstance(doc.data, list):
+            self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
         return check_list(doc, model, self.problems) if doc else []
 
     def pages(self) -> dict[str, Page]:
@@ -319,7 +322,7 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
 
 
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
-                 tz: ZoneInfo, problems: list[Problem]) -> list[CalendarEvent]:
+                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str]) -> list[CalendarEvent]:
     by_id = {a.id: a for a in associations}
     for association in associations:
         for place in association.municipalities:
@@ -332,7 +335,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
         for org in data.organizers:
             if org in by_id:
                 organizers.append(by_id[org])
-            else:
+            elif org not in invalid_ids:
                 problems.append(Problem(file, line, "organizers", f"Det finns ingen förening med id ”{org}” i "
                                         f"associations.yaml.{did_you_mean(org, by_id)} Skriv föreningens id "
                                         "exakt som i associations.yaml."))
@@ -368,7 +371,8 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     check_unique(associations, "id", "Id:t", problems)
     check_unique(raw_events, "id", "Id:t", problems)
     check_unique(laws, "id", "Id:t", problems)
-    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems) if site else []
+    invalid_ids = loader.raw_ids.get("associations.yaml", set())
+    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:
         raise ContentError(problems)
