@@ -43,7 +43,7 @@ def span(start: dt.date | dt.datetime, end: dt.date | dt.datetime | None) -> str
         return f"{day(start.date())}, kl. {clock(start)} – {day(end.date())}, kl. {clock(end)}"
     if end is None or end == start:
         return day(start)
-    return f"{day(start)} – {day(end)}"  # type: ignore[arg-type]
+    return f"{day(start)} – {day(end)}"
 
 
 def machine(value: dt.date | dt.datetime) -> str:

@@ -253,7 +253,7 @@ def _nonexistent(when: dt.date | dt.datetime | None, tz: ZoneInfo) -> bool:
     if not isinstance(when, dt.datetime):
         return False
     aware = when.replace(tzinfo=tz)
-    return aware.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None) != when
+    return aware.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != when
 
 
 def _add_months(day: dt.date, months: int) -> dt.date | None:

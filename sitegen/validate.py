@@ -42,7 +42,7 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part) if isinstance(current, type) else None
+        info = current.model_fields.get(part)
         if info is None:
             info = next((f for f in current.model_fields.values() if f.alias == part), None)
         if info is None:

@@ -69,9 +69,9 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield page.url, "page.html", {"page": page, "title": page.meta.title}
     for slug in DATA_PAGES:
         if _has_data(model, slug):
-            template, title, page = _data_page(model, slug)
+            template, title, intro = _data_page(model, slug)
             extra: dict[str, Any] = {"months": by_month(model.upcoming)} if slug == "kalender" else {}
-            yield f"/{slug}/", template, {"page": page, "title": title, **extra}
+            yield f"/{slug}/", template, {"page": intro, "title": title, **extra}
     for item in model.news:
         yield item.url, "news_item.html", {"item": item, "title": item.meta.title}
     for association in model.associations:
