@@ -51,18 +51,23 @@ def main() -> None:
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
               show_default=True, help="Mappen med mallarna.")
 @today_option
-def build(content: Path, out: Path, templates: Path, today: dt.date | None) -> None:
-    """Kontrollera innehållet och bygg hela webbplatsen."""
+@click.option("--clean", is_flag=True, help="Bygg allt från början och bortse från det som sparats från förra bygget.")
+def build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool) -> None:
+    """Kontrollera innehållet och bygg hela webbplatsen (bara det som ändrats, om inte --clean)."""
     from .build import build as run_build
 
     try:
-        result = run_build(content, out, templates, today)
+        result = run_build(content, out, templates, today, clean=clean)
     except SitegenError as exc:
         _fail(exc)
         return
     _warn(result.warnings)
+    if result.written:
+        changed = f"{result.written} filer skrivna eller borttagna"
+    else:
+        changed = "inget behövde ändras"
     click.echo(f"Klart: {result.pages} sidor, {result.files} filer ({result.bytes / 1024:.0f} kB) i {out}/ "
-               f"på {result.seconds:.2f} s.")
+               f"på {result.seconds:.2f} s ({changed}).")
 
 
 @main.command()

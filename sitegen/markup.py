@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown
 import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
@@ -12,16 +14,29 @@ _ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
                "td": {"colspan", "rowspan"}, "abbr": {"title"}, "ol": {"start"}}
 
 
-def to_html(text: str | None) -> str:
-    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames."""
-    if not text:
-        return ""
-    html = markdown.markdown(
-        text,
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    # One converter for the whole build: setting up the extensions costs more than converting a page.
+    return markdown.Markdown(
         extensions=["tables", "sane_lists", "smarty", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
         extension_configs={"smarty": {"smart_quotes": False}},
         output_format="html",
     )
+
+
+@lru_cache(maxsize=4096)
+def to_html(text: str | None) -> str:
+    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames.
+
+    Cached by text: the footer, an association's description and a repeated event's text are rendered once.
+    """
+    if not text:
+        return ""
+    converter = _converter()
+    try:
+        html = converter.convert(text)
+    finally:
+        converter.reset()
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None,
                      url_schemes={"http", "https", "mailto", "tel"})
 

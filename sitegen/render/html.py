@@ -85,15 +85,24 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "/404.html", "404.html", {"title": "Sidan finns inte"}
 
 
+def common_variables(model: SiteModel) -> dict[str, Any]:
+    """What every page template gets besides its own variables."""
+    return {"site": model.site, "model": model, "menu": _menu(model)}
+
+
+def render_page(ctx: Context, common: dict[str, Any], url: str, template_name: str, variables: dict[str, Any]) -> bytes:
+    """One page of the plan as the bytes of its file."""
+    html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+    # The 404 page is served at any missing address, so its links are rooted at the base path.
+    html = _rooted(html, ctx.model.site.base_url) if url == "/404.html" else relativize(html, url)
+    return html.encode("utf-8")
+
+
 def render(ctx: Context) -> Iterator[Output]:
-    model = ctx.model
-    common = {"site": model.site, "model": model, "menu": _menu(model)}
-    for url, template_name, variables in plan(model):
-        html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
-        # The 404 page is served at any missing address, so its links are rooted at the base path.
-        html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
+    common = common_variables(ctx.model)
+    for url, template_name, variables in plan(ctx.model):
         ctx.pages.append(url)
-        yield url_to_path(url), html.encode("utf-8")
+        yield url_to_path(url), render_page(ctx, common, url, template_name, variables)
 
 
 def _rooted(html: str, base_url: str) -> str:

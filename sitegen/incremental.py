@@ -1,0 +1,310 @@
+"""Incremental builds: remember what was made from what, and redo only what changed.
+
+A build scans its inputs (every file under content/ and templates/, the build's "today",
+SOURCE_DATE_EPOCH and the generator's own code) into digests per input group. The cache manifest
+(`.sitegen-cache/<out>.json` beside the output folder) maps every unit of work to the key of the
+inputs it was made from and the hashes of the files it wrote:
+
+- one unit per HTML page: its template set, its own variables (by value), the site settings and menu,
+  and whatever the page's template read from `model` while it was rendered (recorded, so a page that
+  lists the associations depends on them and a plain page does not);
+- one unit per other renderer: the input groups its module declares in `DEPENDS` (a renderer that
+  declares nothing depends on everything, which is always correct).
+
+Nothing changed → nothing is loaded, rendered or written. The cache is only ever an optimisation:
+`--clean` ignores it, and a missing, unreadable or foreign manifest means a cold build.
+
+This module imports nothing heavy at the top, so a no-change build never loads the models or any
+renderer's libraries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .model import SiteModel
+
+FORMAT = 1
+CACHE_DIR = ".sitegen-cache"
+
+# Input groups: which files of content/ and templates/ belong to which group.
+_CONTENT_GROUPS = {
+    "site.yaml": "site", "associations.yaml": "associations", "delaktighetstrappa.yaml": "steps",
+    "laws.yaml": "laws", "checklist.yaml": "checklist", "definitions.yaml": "definitions",
+}
+_CONTENT_FOLDERS = {"pages": "pages", "news": "news", "events": "events", "files": "files"}
+# Every group a renderer may name in DEPENDS. "urls" is the list of HTML pages; "today" the build's date.
+GROUPS = ("site", "pages", "news", "associations", "events", "steps", "laws", "checklist", "definitions",
+          "files", "other", "templates", "static", "today", "urls")
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def files_under(root: Path) -> Iterator[tuple[str, Path]]:
+    if not root.is_dir():
+        return
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder, name)
+            yield path.relative_to(root).as_posix(), path
+
+
+def _code_digest() -> str:
+    """The generator's own code: a changed renderer or filter must not reuse old output."""
+    package = Path(__file__).parent
+    return digest(__version__, *(f"{rel}\0{digest(path.read_bytes())}" for rel, path in files_under(package)
+                                 if rel.endswith(".py")))
+
+
+@dataclasses.dataclass
+class Inputs:
+    """Digests of everything a build reads, by group, and of all of it together."""
+
+    groups: dict[str, str]
+    total: str
+
+    @classmethod
+    def scan(cls, content: Path, templates: Path, today: dt.date) -> Inputs:
+        members: dict[str, list[str]] = {name: [] for name in GROUPS}
+        for rel, path in files_under(content):
+            top = rel.split("/", 1)[0]
+            group = _CONTENT_GROUPS.get(rel) or (_CONTENT_FOLDERS.get(top) if "/" in rel else None) or "other"
+            members[group].append(f"{rel}\0{digest(path.read_bytes())}")
+        for rel, path in files_under(templates):
+            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(path.read_bytes())}")
+        members["today"].append(today.isoformat())
+        groups = {name: digest(*rows) for name, rows in members.items() if name != "urls"}
+        code = _code_digest()
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        groups["code"] = code
+        total = digest(str(FORMAT), code, epoch, *(f"{k}={v}" for k, v in sorted(groups.items())))
+        groups["epoch"] = digest(epoch)
+        return cls(groups, total)
+
+
+# --- the manifest -------------------------------------------------------------------------------------------
+
+FileRecord = list[Any]  # [hash, size, mtime_ns]
+
+
+@dataclasses.dataclass
+class Manifest:
+    """What the last build in this output folder made: the input digest, every unit and every file."""
+
+    inputs: str = ""
+    units: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # name -> {key, deps, outputs}
+    files: dict[str, FileRecord] = dataclasses.field(default_factory=dict)
+    pages: int = 0
+    warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    @staticmethod
+    def path_for(out: Path) -> Path:
+        out = out.resolve()
+        return out.parent / CACHE_DIR / f"{out.name}.json"
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest | None:
+        try:
+            raw = json.loads(cls.path_for(out).read_text(encoding="utf-8"))
+            if raw.get("format") != FORMAT or raw.get("out") != str(out.resolve()):
+                return None
+            return cls(raw["inputs"], raw["units"], raw["files"], raw["pages"], raw["warnings"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # no cache, or one we do not understand: build cold
+
+    def save(self, out: Path) -> None:
+        path = self.path_for(out)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+            tmp.write_text(json.dumps({"format": FORMAT, "out": str(out.resolve()), "inputs": self.inputs,
+                                       "units": self.units, "files": self.files, "pages": self.pages,
+                                       "warnings": self.warnings}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only means the next build is cold
+
+    def intact(self, out: Path) -> set[str]:
+        """The recorded files still in `out` exactly as written (same size and modification time)."""
+        good: set[str] = set()
+        for rel, record in self.files.items():
+            try:
+                stat = (out / rel).stat()
+            except OSError:
+                continue
+            if stat.st_size == record[1] and stat.st_mtime_ns == record[2]:
+                good.add(rel)
+        return good
+
+    def untouched(self, out: Path) -> bool:
+        """`out` holds exactly the recorded files, none changed, none added."""
+        if not out.is_dir() or len(self.intact(out)) != len(self.files):
+            return False
+        return sum(1 for _ in files_under(out)) == len(self.files)
+
+
+def record(path: Path, data: bytes) -> FileRecord:
+    stat = path.stat()
+    return [digest(data), stat.st_size, stat.st_mtime_ns]
+
+
+# --- fingerprints of values ---------------------------------------------------------------------------------
+
+class Unstable(Exception):
+    """A value without a stable fingerprint: whatever depends on it is always redone."""
+
+
+class Fingerprints:
+    """Stable digests of the values templates get, memoised for the length of one build."""
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+        self._memo: dict[int, str] = {}
+        self._keep: list[Any] = []  # keeps memoised objects alive so their ids are not reused
+
+    def of(self, value: Any) -> str:
+        return digest(repr(self._enc(value)))
+
+    def _memoised(self, value: Any, encode: Any) -> str:
+        key = id(value)
+        if key not in self._memo:
+            self._memo[key] = digest(repr(encode()))
+            self._keep.append(value)
+        return self._memo[key]
+
+    def _enc(self, value: Any) -> Any:
+        from pydantic import BaseModel
+
+        from .model import CalendarEvent, Occurrence, SiteModel
+
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if isinstance(value, (dt.date, dt.datetime, dt.time)):
+            return (type(value).__name__, value.isoformat())
+        if isinstance(value, (list, tuple)):
+            return tuple(self._enc(v) for v in value)
+        if isinstance(value, Mapping):
+            return tuple((self._enc(k), self._enc(v)) for k, v in value.items())
+        if isinstance(value, (set, frozenset)):
+            return tuple(sorted(repr(self._enc(v)) for v in value))
+        if isinstance(value, BaseModel):
+            return self._memoised(value, lambda: (type(value).__name__, tuple(
+                (name, self._enc(getattr(value, name))) for name in type(value).model_fields)))
+        if isinstance(value, CalendarEvent):
+            return self._memoised(value, lambda: ("event", self._enc(value.data), self._enc(value.organizers),
+                                                  tuple((self._enc(o.start), self._enc(o.end)) for o in value.occurrences)))
+        if isinstance(value, Occurrence):
+            return self._memoised(value, lambda: ("occurrence", self._enc(value.event), self._enc(value.start),
+                                                  self._enc(value.end)))
+        if isinstance(value, SiteModel):
+            raise Unstable("the whole model")
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._memoised(value, lambda: (type(value).__name__, tuple(
+                (f.name, self._enc(getattr(value, f.name))) for f in dataclasses.fields(value))))
+        raise Unstable(type(value).__name__)
+
+    def token(self, name: str) -> str:
+        """The digest of one thing a template read from `model` (see ModelView)."""
+        pages = self.model.pages
+        if name == "pages:keys":
+            return digest(*sorted(pages))
+        if name.startswith("pages[") and name.endswith("]"):
+            return self.of(pages.get(name[6:-1]))
+        if name == "pages":
+            return self.of(list(pages.items()))
+        if name.startswith("menu:"):
+            slug, attr = name[5:].rsplit(".", 1)
+            page = pages.get(slug)
+            return self.of(getattr(page, attr) if page is not None else None)
+        if name.startswith("!"):
+            raise Unstable(name)
+        return self.of(getattr(self.model, name))
+
+
+class PagesView(Mapping[str, Any]):
+    """model.pages as a template sees it, noting whether it asked which pages exist or read one."""
+
+    def __init__(self, pages: Mapping[str, Any], used: set[str]) -> None:
+        self._pages = pages
+        self._used = used
+
+    def __contains__(self, key: object) -> bool:
+        self._used.add("pages:keys")
+        return key in self._pages
+
+    def __getitem__(self, key: str) -> Any:
+        self._used.add(f"pages[{key}]")
+        return self._pages[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._used.add("pages")
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        self._used.add("pages")
+        return len(self._pages)
+
+
+class PageView:
+    """A menu entry as a template sees it, recording which of the page's fields it read (not the body)."""
+
+    def __init__(self, page: Any, used: set[str]) -> None:
+        self._page = page
+        self._used = used
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._page, name)
+        self._used.add(f"menu:{self._page.slug}.{name}" if not callable(value) else f"!menu.{name}")
+        return value
+
+
+def recording(common: dict[str, Any], model: SiteModel, used: set[str]) -> dict[str, Any]:
+    """The common template variables with the model and the menu wrapped, so reads are noted in `used`."""
+    return {**common, "model": ModelView(model, used), "menu": [PageView(p, used) for p in common["menu"]]}
+
+
+def common_fingerprint(fingerprints: Fingerprints, common: dict[str, Any]) -> str:
+    """What every page depends on besides what it reads: the settings and which pages the menu has."""
+    return fingerprints.of({"site": common["site"], "menu": [p.slug for p in common["menu"]],
+                            "rest": {k: v for k, v in common.items() if k not in ("site", "menu", "model")}})
+
+
+class ModelView:
+    """The model as a page template sees it, recording which parts the template read."""
+
+    def __init__(self, model: SiteModel, used: set[str]) -> None:
+        self._model = model
+        self._used = used
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._model, name)
+        if name == "pages":
+            return PagesView(value, self._used)
+        self._used.add(f"!{name}" if callable(value) else name)
+        return value
+
+
+def page_key(fingerprints: Fingerprints, base: str, deps: Iterable[str]) -> str | None:
+    """The key of an HTML page from its own inputs and what its template read; None if it cannot be known."""
+    try:
+        return digest(base, *(f"{name}={fingerprints.token(name)}" for name in sorted(deps)))
+    except Unstable:
+        return None

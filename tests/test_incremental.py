@@ -1,0 +1,199 @@
+"""Incremental builds: after any kind of edit, the site is byte for byte what a clean build makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE_SITE, ROOT, TEMPLATES
+
+from sitegen import build as build_module
+from sitegen.build import build
+
+TODAY = dt.date(2026, 3, 1)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+class Project:
+    """A copy of the fixture site and the templates that a test may edit, built incrementally into out/."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.templates = root / "templates"
+        self.out = root / "out"
+        shutil.copytree(FIXTURE_SITE, self.content)
+        shutil.copytree(TEMPLATES, self.templates)
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def build(self, today: dt.date = TODAY, **kwargs: object) -> build_module.BuildResult:
+        return build(self.content, self.out, self.templates, today, **kwargs)  # type: ignore[arg-type]
+
+    def clean_tree(self, today: dt.date = TODAY) -> dict[str, bytes]:
+        clean_out = self.root / "clean"
+        build(self.content, clean_out, self.templates, today, clean=True)
+        return _tree(clean_out)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    project = Project(tmp_path)
+    project.build()
+    return project
+
+
+EDITS = [
+    # (what, file, old text, new text)
+    ("page body", "content/pages/om.md", "Text om bakgrunden", "Ny text om bakgrunden"),
+    ("page title in the menu", "content/pages/om.md", "title: Om oss", "title: Om föreningsnätverket"),
+    ("event", "content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte om boende"),
+    ("event time", "content/events/2026.yaml", "start: 2026-03-17 10:30", "start: 2026-03-17 11:30"),
+    ("association", "content/associations.yaml", "name: Förening A", "name: Förening Alfa"),
+    ("news", "content/news/2026-02-01-nyhet.md", "title: En nyhet", "title: En ny nyhet"),
+    ("template", "templates/page.html", "<h1>{{ page.meta.title }}</h1>", "<h1 class=\"rubrik\">{{ page.meta.title }}</h1>"),
+    ("base template", "templates/base.html", "Hoppa till huvudinnehållet", "Gå till huvudinnehållet"),
+    ("CSS", "templates/static/style.css", "", "/* edited */\n"),
+    ("site.yaml", "content/site.yaml", "title: Testplatsen", "title: Testplatsen 2"),
+    ("site.yaml base_url", "content/site.yaml", "https://test.example.org/sub/", "https://test.example.org/annan/"),
+    ("laws", "content/laws.yaml", "law: Testlagen", "law: Testlagen om prov"),
+]
+
+
+@pytest.mark.parametrize(("what", "rel", "old", "new"), EDITS, ids=[e[0] for e in EDITS])
+def test_incremental_build_equals_clean_build_after_each_kind_of_edit(project, what, rel, old, new):
+    project.edit(rel, old, new)
+    result = project.build()
+    assert _tree(project.out) == project.clean_tree(), what
+    # and a second build of the same inputs finds nothing to do
+    again = project.build()
+    assert (again.rendered, again.written) == (0, 0)
+
+
+def test_added_and_removed_pages_and_events(project):
+    (project.content / "pages" / "ny-sida.md").write_text("---\ntitle: Ny sida\nmenu: 9\n---\nHej.\n", encoding="utf-8")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
+    assert (project.out / "ny-sida" / "index.html").is_file()
+    (project.content / "pages" / "ny-sida.md").unlink()
+    project.edit("content/events/2026.yaml", "- id: installt-2026", "- id: installt-2026-b")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
+    assert not (project.out / "ny-sida").exists()
+    assert not (project.out / "kalender" / "2026" / "installt-2026").exists()
+
+
+def test_new_day_moves_events_to_the_archive_as_a_clean_build_does(project):
+    later = dt.date(2026, 5, 1)
+    project.build(today=later)
+    assert _tree(project.out) == project.clean_tree(today=later)
+
+
+def test_no_change_build_renders_nothing_and_writes_nothing(project):
+    before = _mtimes(project.out)
+    folder_inode = project.out.stat().st_ino
+    result = project.build()
+    assert (result.rendered, result.written) == (0, 0)
+    assert _mtimes(project.out) == before
+    assert project.out.stat().st_ino == folder_inode  # not swapped for a copy
+
+
+def test_one_page_edit_renders_only_that_page(project):
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Annan text om bakgrunden")
+    before = _mtimes(project.out)
+    result = project.build()
+    assert result.rendered == 1
+    after = _mtimes(project.out)
+    assert [rel for rel in after if after[rel] != before.get(rel)] == ["om/index.html"]
+
+
+def test_event_edit_renders_the_event_and_what_lists_it_not_plain_pages(project):
+    project.edit("content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte om arbete")
+    before = _mtimes(project.out)
+    project.build()
+    after = _mtimes(project.out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert "kalender/2026/mote-2026-03/index.html" in changed
+    assert "foreningar/forening-a/index.html" in changed  # lists its upcoming events
+    assert "om/index.html" not in changed and "lagar/index.html" not in changed
+
+
+def test_output_changed_by_hand_is_restored(project):
+    (project.out / "om" / "index.html").write_text("ändrad för hand", encoding="utf-8")
+    (project.out / "lagar" / "index.html").unlink()
+    (project.out / "extra.html").write_text("kvarglömd", encoding="utf-8")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_clean_ignores_the_cache(project):
+    cache = next((project.root / ".sitegen-cache").glob("*.json"))
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for unit in data["units"].values():  # a cache that lies: every page claims to be up to date with junk
+        unit["key"] = "x"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    (project.out / "om" / "index.html").write_text("ändrad för hand", encoding="utf-8")
+    result = project.build(clean=True)
+    assert result.rendered > 10
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_unreadable_cache_means_a_cold_build(project):
+    next((project.root / ".sitegen-cache").glob("*.json")).write_text("{inte json", encoding="utf-8")
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Annan text")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_parallel_page_rendering_gives_the_same_site(project, monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)
+    parallel = project.root / "parallel"
+    build(project.content, parallel, project.templates, TODAY, clean=True)
+    assert _tree(parallel) == project.clean_tree()
+
+
+def test_cli_clean_flag(invoke, tmp_path):
+    out = tmp_path / "ut"
+    args = ["build", "--content", str(FIXTURE_SITE), "--out", str(out), "--today", "2026-03-01"]
+    assert invoke(*args).exit_code == 0
+    again = invoke(*args)
+    assert "inget behövde ändras" in again.output
+    clean = invoke(*args, "--clean")
+    assert clean.exit_code == 0, clean.output
+    assert "inget behövde ändras" not in clean.output
+
+
+def _modules_after(code: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_check_and_no_change_build_do_not_import_heavy_libraries(tmp_path):
+    out = tmp_path / "ut"
+    build_code = ("from pathlib import Path; import datetime as dt; from sitegen.build import build; "
+                  f"build(Path({str(FIXTURE_SITE)!r}), Path({str(out)!r}), Path({str(TEMPLATES)!r}), dt.date(2026, 3, 1))")
+    cold = _modules_after(build_code)
+    assert "jinja2" in cold  # the check below can see imports
+    no_change = _modules_after(build_code)
+    assert not {"weasyprint", "jinja2", "pydantic", "ruamel.yaml", "markdown"} & no_change
+    checked = _modules_after("from pathlib import Path; from sitegen.build import check; "
+                             f"check(Path({str(FIXTURE_SITE)!r}))")
+    assert "pydantic" in checked
+    assert not {"weasyprint", "jinja2", "markdown"} & checked
