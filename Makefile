@@ -31,6 +31,10 @@ check: $(VENV)/.installed
 test: system-deps $(VENV)/.installed
 	$(BIN)/pytest
 
+# Times sitegen at three sizes and Hugo on the same 1,000 pages; prints a table (not part of `make test`).
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
 
@@ -39,4 +43,4 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf public .pytest_cache
+	rm -rf public .pytest_cache .sitegen-cache benchmarks/work

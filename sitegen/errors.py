@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -55,9 +56,14 @@ class BuildError(SitegenError):
     """The build itself failed (a template, a renderer or the file system), not the content."""
 
 
+@lru_cache(maxsize=256)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as the coordinator knows it: relative to the project, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve().parent).as_posix()
+    try:  # folders are resolved once each: a site of a thousand pages has only a few
+        return (_resolved(path.parent) / path.name).relative_to(_resolved(root).parent).as_posix()
     except ValueError:
         return path.as_posix()

@@ -18,6 +18,8 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")
 _STR = "tag:yaml.org,2002:str"
+# First characters of every YAML 1.2 implicit resolver in ruamel (bool, float, int, merge, null, timestamp, value).
+_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 
 
 class _Fallback(Exception):
@@ -38,6 +40,8 @@ def _scalar(event: Any) -> Any:
         raise _Fallback
     value: str = event.value
     if event.style:  # quoted or block: always text (plain is "")
+        return value
+    if value and value[0] not in _FIRST:  # ruamel looks up resolvers by first character; none start so
         return value
     resolver = _state.get("resolver")
     if resolver is None:

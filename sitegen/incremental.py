@@ -179,6 +179,7 @@ class Fingerprints:
         self.model = model
         self._memo: dict[int, str] = {}
         self._keep: list[Any] = []  # keeps memoised objects alive so their ids are not reused
+        self._tokens: dict[str, str] = {}
 
     def of(self, value: Any) -> str:
         return digest(repr(self._enc(value)))
@@ -222,7 +223,12 @@ class Fingerprints:
         raise Unstable(type(value).__name__)
 
     def token(self, name: str) -> str:
-        """The digest of one thing a template read from `model` (see ModelView)."""
+        """The digest of one thing a template read from `model` (see ModelView), worked out once a build."""
+        if name not in self._tokens:
+            self._tokens[name] = self._token(name)
+        return self._tokens[name]
+
+    def _token(self, name: str) -> str:
         pages = self.model.pages
         if name == "pages:keys":
             return digest(*sorted(pages))
