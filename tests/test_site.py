@@ -113,3 +113,19 @@ def test_dates_are_swedish(site):
     text = (site / "kalender/index.html").read_text(encoding="utf-8")
     assert re.search(r"(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) \d{1,2} [a-zé]+ 20\d\d, kl\. \d\d\.\d\d", text)
     assert "<time datetime=" in text
+
+
+def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>", text)
+        assert all('type="application/ld+json"' in tag for tag in scripts), page
+        assert not re.search(r'\ssrc="(https?:)?//', text), page
+        assert not re.search(r'<link\b[^>]*href="(https?:)?//', text), page
+        assert "<iframe" not in text, page
+
+
+def test_one_stylesheet_shared_by_every_page(site):
+    assert [p.name for p in site.rglob("*.css")] == ["style.css"]
+    for page in site.rglob("*.html"):
+        assert len(re.findall(r'<link rel="stylesheet"', page.read_text(encoding="utf-8"))) == 1, page
