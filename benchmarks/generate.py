@@ -100,12 +100,16 @@ def write_associations(content: Path, count: int, seed: int = 2) -> list[str]:
 
 
 def write_events(content: Path, count: int, organizers: list[str], seed: int = 3) -> None:
-    """`count` events over 2025–2027, one file a year; one in twenty repeats weekly for two months."""
+    """`count` events from 2025 on, one file a year; one in twenty repeats weekly for two months.
+
+    Three years, or more when a year's file would pass sitegen's 2 MB limit for one file.
+    """
     rng = random.Random(seed)
     by_year: dict[int, list[str]] = {}
     first = dt.date(2025, 1, 1)
+    years = max(3, -(-count // 4000))
     for index in range(count):
-        day = first + dt.timedelta(days=rng.randrange(0, 3 * 365 - 70))
+        day = first + dt.timedelta(days=rng.randrange(0, years * 365 - 70))
         hour = rng.choice([9, 10, 13, 14, 17, 18])
         rows = [f"- id: handelse-{index:05d}",
                 f"  title: {rng.choice(['Dialogmöte', 'Träff', 'Föreläsning', 'Utbildning'])} {index}",

@@ -131,6 +131,15 @@ def _in_own_process(renderer: Callable[..., Any]) -> bool:
     return bool(getattr(sys.modules.get(renderer.__module__), "OWN_PROCESS", False))
 
 
+def _cache_folder(out: Path, name: str) -> Path:
+    folder = Manifest.path_for(out).parent / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return folder
+
+
 def _warnings_of(manifest: Manifest) -> list[Problem]:
     return [Problem(**w) for w in manifest.warnings]
 
@@ -154,6 +163,10 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     from .render import Context, _renderers, html, url_to_path
 
     ctx = Context(model, templates)
+    import jinja2
+
+    # Compiled templates are kept between builds (checked against each template's source by Jinja).
+    ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_cache_folder(out, "jinja")))
     new = Manifest(inputs.total, pages=0, warnings=[dataclasses.asdict(w) for w in model.warnings])
     rendered: dict[str, bytes] = {}
     units_rendered = 0

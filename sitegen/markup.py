@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -24,6 +25,17 @@ def _converter() -> markdown.Markdown:
     )
 
 
+# One line of ordinary prose: letters, digits, spaces and punctuation that neither Markdown, SmartyPants
+# nor the sanitiser changes. Such a text becomes one paragraph as it is, without starting the converter
+# (an event's one-line description is the common case; tests prove the result is the same).
+_PROSE = re.compile(r"[^\W_]+(?:[ ,.:;?!()/%'’–][^\W_]*)*", re.UNICODE)
+
+
+def _is_plain_prose(text: str) -> bool:
+    return (_PROSE.fullmatch(text) is not None and ".." not in text and "  " not in text
+            and not re.match(r"\d+[.)]", text))
+
+
 @lru_cache(maxsize=4096)
 def to_html(text: str | None) -> str:
     """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames.
@@ -32,6 +44,8 @@ def to_html(text: str | None) -> str:
     """
     if not text:
         return ""
+    if _is_plain_prose(text):
+        return f"<p>{text}</p>"
     converter = _converter()
     try:
         html = converter.convert(text)

@@ -149,7 +149,16 @@ class SiteModel:
         return next(a for a in self.associations if a.id == association_id)
 
     def events_of(self, association_id: str) -> list[Occurrence]:
-        return [o for o in self.upcoming if any(a.id == association_id for a in o.event.organizers)]
+        return self._upcoming_by_organizer.get(association_id, [])
+
+    @cached_property
+    def _upcoming_by_organizer(self) -> dict[str, list[Occurrence]]:
+        """Upcoming occurrences per association, in one pass (a page per association would be quadratic)."""
+        by_id: dict[str, list[Occurrence]] = {}
+        for occurrence in self.upcoming:
+            for association_id in dict.fromkeys(a.id for a in occurrence.event.organizers):
+                by_id.setdefault(association_id, []).append(occurrence)
+        return by_id
 
 
 class _Loader:

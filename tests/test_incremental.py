@@ -197,3 +197,57 @@ def test_check_and_no_change_build_do_not_import_heavy_libraries(tmp_path):
                              f"check(Path({str(FIXTURE_SITE)!r}))")
     assert "pydantic" in checked
     assert not {"weasyprint", "jinja2", "markdown"} & checked
+
+
+# A renderer like the PDF: declares its inputs and asks for its own process.
+_fake_pdf = type(sys)("fake_pdf")
+_fake_pdf.DEPENDS = ("site", "events", "associations", "today")
+_fake_pdf.OWN_PROCESS = True
+_fake_pdf_calls = []
+
+
+def _fake_pdf_render(ctx):
+    import os
+
+    _fake_pdf_calls.append(1)
+    titles = ", ".join(e.data.title for e in ctx.model.events)
+    yield "kalender.pdf", f"{titles}\npid {os.getpid()}".encode()
+
+
+_fake_pdf_render.__module__ = "fake_pdf"
+_fake_pdf.render = _fake_pdf_render
+
+
+@pytest.fixture
+def with_fake_pdf(monkeypatch):
+    from sitegen import render
+
+    original = render._renderers
+    monkeypatch.setitem(sys.modules, "fake_pdf", _fake_pdf)
+    monkeypatch.setattr(render, "_renderers", lambda: [*original(), ("pdf", _fake_pdf_render)])
+    _fake_pdf_calls.clear()
+
+
+def test_a_renderer_asking_for_its_own_process_runs_beside_the_pages(with_fake_pdf, tmp_path):
+    import os
+
+    project = Project(tmp_path)
+    project.build()
+    pdf = (project.out / "kalender.pdf").read_text(encoding="utf-8")
+    assert pdf.startswith("Dialogmöte")
+    assert f"pid {os.getpid()}" not in pdf  # made in another process
+    assert _fake_pdf_calls == []  # ... not in this one
+
+
+def test_a_renderer_is_redone_only_when_its_declared_inputs_change(with_fake_pdf, tmp_path, monkeypatch):
+    monkeypatch.setattr(_fake_pdf, "OWN_PROCESS", False)  # in this process, so the calls can be counted
+    project = Project(tmp_path)
+    project.build()
+    assert len(_fake_pdf_calls) == 1
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Ny text")
+    project.build()
+    assert len(_fake_pdf_calls) == 1  # a page is not among its inputs
+    project.edit("content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte i Gävle")
+    project.build()
+    assert len(_fake_pdf_calls) == 2
+    assert (project.out / "kalender.pdf").read_text(encoding="utf-8").startswith("Dialogmöte i Gävle")
