@@ -13,9 +13,12 @@ from pathlib import Path
 
 MUNICIPALITIES = ["Bollnäs", "Gävle", "Hofors", "Hudiksvall", "Ljusdal", "Nordanstig", "Ockelbo", "Ovanåker",
                   "Sandviken", "Söderhamn"]
-WORDS = ("brukare närstående delaktighet inflytande samverkan förening region kommun vård stöd dialog möte "
-         "erfarenhet kunskap utveckling återhämtning psykisk hälsa verksamhet personal samordnare länet "
-         "rättigheter information insats boende arbete gemenskap träff utbildning").split()
+WORDS = [
+    "brukare", "närstående", "delaktighet", "inflytande", "samverkan", "förening", "region", "kommun",
+    "vård", "stöd", "dialog", "möte", "erfarenhet", "kunskap", "utveckling", "återhämtning", "psykisk",
+    "hälsa", "verksamhet", "personal", "samordnare", "länet", "rättigheter", "information", "insats",
+    "boende", "arbete", "gemenskap", "träff", "utbildning",
+]
 MENU = ["index", "aktuellt", "kalender", "foreningar", "om"]
 
 SITE_YAML = """\
@@ -160,7 +163,8 @@ HUGO_BASEOF = """\
 <body><a class="skip-link" href="#main">Hoppa till huvudinnehållet</a>
 <header class="site-header"><p class="brand"><a href="{{ "/" | relURL }}">{{ site.Title }}</a></p>
 <nav class="menu" aria-label="Huvudmeny"><ul>
-{{ $current := . }}{{ range site.Menus.main }}<li><a href="{{ .URL | relURL }}"{{ if $current.IsMenuCurrent "main" . }} aria-current="page"{{ end }}>{{ .Name }}</a></li>{{ end }}
+{{ $current := . }}{{ range site.Menus.main }}<li><a href="{{ .URL | relURL }}"
+{{- if $current.IsMenuCurrent "main" . }} aria-current="page"{{ end }}>{{ .Name }}</a></li>{{ end }}
 </ul></nav></header>
 <main id="main"><div class="wrap">{{ block "main" . }}{{ end }}</div></main>
 <footer class="site-footer"><p>Kontakt: Testa Testsson, samordnare</p></footer>

@@ -6,19 +6,32 @@ a file whose bytes are unchanged is not written again. `clean=True` ignores ever
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, Problem
-from .incremental import (GROUPS, FileRecord, Fingerprints, Inputs, Manifest, common_fingerprint, digest, files_under,
-                          page_key, record, recording)
+from .incremental import (
+    GROUPS,
+    FileRecord,
+    Fingerprints,
+    Inputs,
+    Manifest,
+    common_fingerprint,
+    digest,
+    files_under,
+    page_key,
+    record,
+    recording,
+)
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
     from .model import SiteModel
@@ -131,12 +144,14 @@ def _in_own_process(renderer: Callable[..., Any]) -> bool:
     return bool(getattr(sys.modules.get(renderer.__module__), "OWN_PROCESS", False))
 
 
+def _list_outputs(renderer: Callable[[Context], Iterable[tuple[str, bytes]]], ctx: Context) -> list[tuple[str, bytes]]:
+    return list(renderer(ctx))
+
+
 def _cache_folder(out: Path, name: str) -> Path:
     folder = Manifest.path_for(out).parent / name
-    try:
+    with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
     return folder
 
 
@@ -225,7 +240,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         if todo:
             _SHARED.update(common=common, plan=plan)
             for template_name in {plan[i][1] for i, _ in todo}:  # compiled once, before any fork
-                _template_errors(lambda t=template_name: ctx.env.get_template(t))
+                _template_errors(functools.partial(ctx.env.get_template, template_name))
             indexes = [i for i, _ in todo]
             if len(todo) > PARALLEL_PAGES and _can_fork():
                 workers = os.cpu_count() or 2
@@ -255,7 +270,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
             if name in background:
                 outputs = _template_errors(background[name].result)
             else:
-                outputs = _template_errors(lambda r=renderer: list(r(ctx)))
+                outputs = _template_errors(functools.partial(_list_outputs, renderer, ctx))
             for rel, data in outputs:
                 rendered[rel] = data
             new.units[name] = {"key": key, "deps": [], "outputs": [rel for rel, _ in outputs]}
@@ -290,14 +305,14 @@ def _publish(out: Path, old: Manifest, new: Manifest, rendered: dict[str, bytes]
         for rel, data in rendered.items():
             new.files[rel] = record(out / rel, data)
         return len(rendered)
-    changed = [rel for rel, data in rendered.items()
-               if not (rel in intact and old.files[rel][0] == digest(data))]
-    for rel, data in rendered.items():
+    changed = {rel for rel, data in rendered.items()
+               if not (rel in intact and old.files[rel][0] == digest(data))}
+    for rel in rendered:
         if rel not in changed:
             new.files[rel] = old.files[rel]
     gone = [rel for rel in old.files if rel not in rendered and rel not in reused]
     strays = _strays(out, set(rendered) | reused)
-    for rel in changed:
+    for rel in sorted(changed):
         new.files[rel] = _write(out / rel, rendered[rel])
     for rel in [*gone, *strays]:
         _remove(out, rel)

@@ -62,10 +62,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None, clea
         _fail(exc)
         return
     _warn(result.warnings)
-    if result.written:
-        changed = f"{result.written} filer skrivna eller borttagna"
-    else:
-        changed = "inget behövde ändras"
+    changed = f"{result.written} filer skrivna eller borttagna" if result.written else "inget behövde ändras"
     click.echo(f"Klart: {result.pages} sidor, {result.files} filer ({result.bytes / 1024:.0f} kB) i {out}/ "
                f"på {result.seconds:.2f} s ({changed}).")
 

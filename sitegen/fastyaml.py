@@ -1,10 +1,11 @@
 """A fast path for reading YAML: libyaml's C parser, resolved by YAML 1.2 rules exactly as load.py's ruamel path.
 
 Only the parser's events are used (never PyYAML's YAML 1.1 resolver or constructor): each plain scalar gets
-the tag ruamel's YAML 1.2 resolver gives it. Whenever a document holds anything this module does not
-reproduce exactly as ruamel does (tabs, anchors and aliases, explicit tags, merge keys, floats, unusual integers,
-duplicate keys, complex keys, several documents) or libyaml reports an error, `parse` returns None and
-the caller reads the document with ruamel instead, which also words the error messages.
+the tag ruamel's YAML 1.2 resolver gives it (the same patterns in the same order; a test compares the two).
+Whenever a document holds anything this module does not reproduce exactly as ruamel does (tabs, anchors and
+aliases, explicit tags, merge keys, floats, unusual integers, duplicate keys, complex keys, several documents)
+or libyaml reports an error, `parse` returns None and the caller reads the document with ruamel instead, which
+also words the error messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ Loc = tuple[str | int, ...]
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")
-_STR = "tag:yaml.org,2002:str"
 # First characters of every YAML 1.2 implicit resolver in ruamel (bool, float, int, merge, null, timestamp, value).
 _FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 
@@ -26,13 +26,41 @@ class _Fallback(Exception):
     pass
 
 
-def _resolver() -> Any:
-    from ruamel.yaml.resolver import VersionedResolver
+# ruamel's YAML 1.2 implicit resolvers (ruamel/yaml/resolver.py), in its order, each with the first characters
+# it is tried for ("" for the empty value); the first that matches wins.
+_RESOLVERS = [(tag, set(first), re.compile(pattern, re.X)) for tag, first, pattern in [
+    ("bool", "tTfF", r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    ("float", "-+0123456789.", r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$"""),
+    ("int", "-+0123456789", r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$"""),
+    ("merge", "<", r"^(?:<<)$"),
+    ("null", "~nN", r"""^(?: ~
+        |null|Null|NULL
+        | )$"""),
+    ("timestamp", "0123456789", r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"""),
+    ("value", "=", r"^(?:=)$"),
+    ("yaml", "!&*", r"^(?:!|&|\*)$"),
+]]
 
-    return VersionedResolver(version=(1, 2))
 
-
-_state: dict[str, Any] = {}
+def _tag(value: str) -> str:
+    if not value:
+        return "null"
+    for tag, first, pattern in _RESOLVERS:
+        if value[0] in first and pattern.match(value):
+            return tag
+    return "str"
 
 
 def _scalar(event: Any) -> Any:
@@ -43,20 +71,14 @@ def _scalar(event: Any) -> Any:
         return value
     if value and value[0] not in _FIRST:  # ruamel looks up resolvers by first character; none start so
         return value
-    resolver = _state.get("resolver")
-    if resolver is None:
-        from ruamel.yaml.nodes import ScalarNode
-
-        resolver = _state["resolver"] = _resolver()
-        _state["node"] = ScalarNode
-    tag = resolver.resolve(_state["node"], value, (True, False))
-    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":  # dates stay text, as in load.py
+    tag = _tag(value)
+    if tag == "str" or tag == "timestamp":  # dates stay text, as in load.py
         return value
-    if tag == "tag:yaml.org,2002:null" and _NULL.match(value):
+    if tag == "null" and _NULL.match(value):
         return None
-    if tag == "tag:yaml.org,2002:bool" and _BOOL.match(value):
+    if tag == "bool" and _BOOL.match(value):
         return value[0] in "tT"
-    if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.match(value):
+    if tag == "int" and _PLAIN_INT.match(value):
         return int(value)
     raise _Fallback  # floats, octal, underscores, merge keys: ruamel knows best
 
@@ -88,7 +110,13 @@ def parse(text: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]] | None:
     except (_Fallback, yaml.YAMLError, StopIteration, RecursionError):
         return None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
+
+
+def _line(event: Any) -> int:
+    if event.start_mark is None:
+        raise _Fallback
+    return int(event.start_mark.line) + 1
 
 
 def _events(loader: Any) -> Any:
@@ -114,7 +142,7 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int)
             key = str(_scalar(key_event))
             if key in out:
                 raise _Fallback  # duplicate key: ruamel words the error
-            lines[(*loc, key)] = key_event.start_mark.line + 1 + offset
+            lines[(*loc, key)] = _line(key_event) + offset
             out[key] = _node(next(events), events, (*loc, key), lines, offset)
     if isinstance(event, yaml.SequenceStartEvent):
         if event.anchor is not None or event.tag is not None:
@@ -125,6 +153,6 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int)
             if isinstance(item_event, yaml.SequenceEndEvent):
                 return items
             index = len(items)
-            lines[(*loc, index)] = item_event.start_mark.line + 1 + offset
+            lines[(*loc, index)] = _line(item_event) + offset
             items.append(_node(item_event, events, (*loc, index), lines, offset))
     raise _Fallback  # an alias, or anything else unexpected

@@ -57,20 +57,28 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def files_under(root: Path) -> Iterator[tuple[str, Path]]:
-    if not root.is_dir():
+def files_under(root: Path) -> Iterator[tuple[str, str]]:
+    """(path relative to root with forward slashes, full path) of every file, in a stable order."""
+    top = os.fspath(root)
+    if not os.path.isdir(top):
         return
-    for folder, dirs, names in os.walk(root):
+    cut = len(top.rstrip(os.sep)) + 1
+    for folder, dirs, names in os.walk(top):
         dirs.sort()
+        rel_folder = folder[cut:].replace(os.sep, "/")
         for name in sorted(names):
-            path = Path(folder, name)
-            yield path.relative_to(root).as_posix(), path
+            yield (f"{rel_folder}/{name}" if rel_folder else name), os.path.join(folder, name)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _code_digest() -> str:
     """The generator's own code: a changed renderer or filter must not reuse old output."""
     package = Path(__file__).parent
-    return digest(__version__, *(f"{rel}\0{digest(path.read_bytes())}" for rel, path in files_under(package)
+    return digest(__version__, *(f"{rel}\0{digest(_read(path))}" for rel, path in files_under(package)
                                  if rel.endswith(".py")))
 
 
@@ -87,9 +95,9 @@ class Inputs:
         for rel, path in files_under(content):
             top = rel.split("/", 1)[0]
             group = _CONTENT_GROUPS.get(rel) or (_CONTENT_FOLDERS.get(top) if "/" in rel else None) or "other"
-            members[group].append(f"{rel}\0{digest(path.read_bytes())}")
+            members[group].append(f"{rel}\0{digest(_read(path))}")
         for rel, path in files_under(templates):
-            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(path.read_bytes())}")
+            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(_read(path))}")
         members["today"].append(today.isoformat())
         groups = {name: digest(*rows) for name, rows in members.items() if name != "urls"}
         code = _code_digest()
@@ -145,9 +153,10 @@ class Manifest:
     def intact(self, out: Path) -> set[str]:
         """The recorded files still in `out` exactly as written (same size and modification time)."""
         good: set[str] = set()
+        top = os.fspath(out)
         for rel, record in self.files.items():
             try:
-                stat = (out / rel).stat()
+                stat = os.stat(os.path.join(top, rel))
             except OSError:
                 continue
             if stat.st_size == record[1] and stat.st_mtime_ns == record[2]:
@@ -206,9 +215,8 @@ class Fingerprints:
             return tuple((self._enc(k), self._enc(v)) for k, v in value.items())
         if isinstance(value, (set, frozenset)):
             return tuple(sorted(repr(self._enc(v)) for v in value))
-        if isinstance(value, BaseModel):
-            return self._memoised(value, lambda: (type(value).__name__, tuple(
-                (name, self._enc(getattr(value, name))) for name in type(value).model_fields)))
+        if isinstance(value, BaseModel):  # content models hold only text, numbers, dates and other models
+            return self._memoised(value, lambda: (type(value).__name__, _stable_repr(value.__dict__)))
         if isinstance(value, CalendarEvent):
             return self._memoised(value, lambda: ("event", self._enc(value.data), self._enc(value.organizers),
                                                   tuple((self._enc(o.start), self._enc(o.end)) for o in value.occurrences)))
@@ -243,6 +251,13 @@ class Fingerprints:
         if name.startswith("!"):
             raise Unstable(name)
         return self.of(getattr(self.model, name))
+
+
+def _stable_repr(value: Any) -> str:
+    text = repr(value)
+    if " at 0x" in text:  # an object known only by its address: no stable fingerprint
+        raise Unstable(text[:80])
+    return text
 
 
 class PagesView(Mapping[str, Any]):

@@ -53,3 +53,20 @@ def test_content_files_are_read_by_the_fast_path_with_the_same_result(path):
 def test_front_matter_lines_are_offset_like_ruamel():
     text = "title: Om oss\nmenu: 2\n"
     assert fastyaml.parse(text, line_offset=1) == _parse_yaml_ruamel(text, "x.md", 1)
+
+
+def test_plain_scalars_get_the_tag_ruamel_gives_them():
+    import random
+
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    resolver = VersionedResolver(version=(1, 2))
+    rng = random.Random(7)
+    alphabet = "0123456789-+._:eExXoObB tTfFnNuUlLrRaAsS~<=!&*"
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    values += ["2026-03-12", "2026-3-1 18:00:00", "2026-03-12T18:00:00Z", "1_000", "0o17", "0x1F", ".inf", "-.Inf",
+               ".NaN", "1e3", "1.5e-3", "true", "False", "NULL", "~", "", "<<", "=", "10:30", "0b101"]
+    for value in values:
+        expected = str(resolver.resolve(ScalarNode, value, (True, False))).rsplit(":", 1)[-1]
+        assert fastyaml._tag(value) == expected, value

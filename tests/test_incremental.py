@@ -79,7 +79,7 @@ EDITS = [
 @pytest.mark.parametrize(("what", "rel", "old", "new"), EDITS, ids=[e[0] for e in EDITS])
 def test_incremental_build_equals_clean_build_after_each_kind_of_edit(project, what, rel, old, new):
     project.edit(rel, old, new)
-    result = project.build()
+    project.build()
     assert _tree(project.out) == project.clean_tree(), what
     # and a second build of the same inputs finds nothing to do
     again = project.build()

@@ -60,10 +60,25 @@ def relative(target: str, page_url: str) -> str:
     cut = re.search(r"[#?]", target)
     path, tail = (target[: cut.start()], target[cut.start():]) if cut else (target, "")
     here = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath(path, here)
+    rel = _relpath(path, here)
     if path.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel + tail
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for two clean site paths, without its normalising (a page has dozens of links)."""
+    to, here = path.split("/")[1:], start.split("/")[1:-1]
+    if not path.startswith("/") or "//" in path or any(p in (".", "..") for p in to):
+        return posixpath.relpath(path, start)
+    if to and to[-1] == "":
+        to.pop()
+    common = 0
+    for a, b in zip(to, here, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 def relativize(html: str, page_url: str) -> str:
