@@ -30,15 +30,20 @@ BIN = Path(sys.executable).parent
 @dataclass
 class Timing:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system time of the process and its children
     peak_kib: int = 0
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
-def run(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB, the process and its children) of one command."""
+
+def run(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall time, CPU time and peak RSS (KiB, the largest of the process and its children) of one command."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, **(env or {})})
@@ -50,7 +55,7 @@ def run(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None)
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
     if process.stderr:
         process.stderr.close()
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 class Corpus:
@@ -77,8 +82,9 @@ def measure(rounds: int, command: list[str], before: object = None, cwd: Path = 
     for index in range(rounds):
         if callable(before):
             before(index)
-        seconds, peak = run(command, cwd)
+        seconds, cpu, peak = run(command, cwd)
         timing.seconds.append(seconds)
+        timing.cpu.append(cpu)
         timing.peak_kib = max(timing.peak_kib, peak)
     return timing
 
@@ -156,7 +162,8 @@ def main() -> int:
     def add(corpus: str, what: str, timing: Timing, note: str = "") -> None:
         rows.append((corpus, what, timing, note))
         results[(corpus, what)] = timing
-        print(f"  {corpus:<42} {what:<22} {timing.median:7.2f} s  {mib(timing.peak_kib):>5} MiB", file=sys.stderr)
+        print(f"  {corpus:<42} {what:<22} {timing.median:7.2f} s  {timing.cpu_median:7.2f} s CPU "
+              f"{mib(timing.peak_kib):>5} MiB", file=sys.stderr)
 
     hugo = hugo_binary()
     if hugo:
@@ -190,14 +197,15 @@ def main() -> int:
 
     hugo_cold = results.get(("Hugo, same 1,000 pages", "cold build"))
     print()
-    print(f"sitegen benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+    load = os.getloadavg()[0]
+    print(f"sitegen benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average {load:.1f}, "
           f"Python {sys.version.split()[0]}, medians of {rounds} rounds ({big_rounds} for 10,000 events)")
     print()
-    print("| corpus | what | median s | × Hugo cold | peak MiB |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    print("| corpus | what | median s | × Hugo cold | CPU s | peak MiB |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
     for corpus, what, timing, _note in rows:
         ratio = f"{timing.median / hugo_cold.median:.2f}" if hugo_cold else "–"
-        print(f"| {corpus} | {what} | {timing.median:.2f} | {ratio} | {mib(timing.peak_kib)} |")
+        print(f"| {corpus} | {what} | {timing.median:.2f} | {ratio} | {timing.cpu_median:.2f} | {mib(timing.peak_kib)} |")
 
     def get(corpus: Corpus | str, what: str) -> float | None:
         timing = results.get((corpus if isinstance(corpus, str) else corpus.name, what))
