@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from .dates import TZ
+from .dates import TZ, short_day
 from .model import EXTRA_PLACES, CalendarEvent, SiteModel
 
 KEEP_PAST = dt.timedelta(days=365)  # past events stay in the feeds for 12 months
@@ -79,6 +79,39 @@ def all_feeds(model: SiteModel) -> list[Feed]:
             *(event_feed(model, e) for e in model.events)]
 
 
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_MD_EMPHASIS = re.compile(r"\*+|(?<!\w)__?(?=\w)|(?<=\w)__?(?!\w)")
+
+
+def plain(markdown: str | None, base_url: str) -> str:
+    """A description as calendar apps show it: plain text, links written out in full."""
+    if not markdown:
+        return ""
+
+    def link(m: re.Match[str]) -> str:
+        url = base_url.rstrip("/") + m.group(2) if m.group(2).startswith("/") else m.group(2)
+        return f"{m.group(1)} ({url})"
+
+    return _MD_EMPHASIS.sub("", _MD_LINK.sub(link, markdown)).strip()
+
+
+def where(event: CalendarEvent) -> str:
+    """Place and municipality, without saying the municipality twice ("Biblioteket, Bollnäs")."""
+    location, place = event.data.location, event.data.municipality
+    if not location:
+        return place
+    return location if place.lower() in location.lower() else f"{location}, {place}"
+
+
+def repeats(event: CalendarEvent) -> str:
+    """"Varje vecka till och med 16 juni 2026", or "" for an event that does not repeat."""
+    repeat = event.data.repeat
+    if repeat is None:
+        return ""
+    every = "Varje vecka" if repeat.freq == "weekly" else "Varje månad"
+    return f"{every} till och med {short_day(repeat.until)}"
+
+
 def uid(event: CalendarEvent, base_url: str) -> str:
     """The UID every feed gives this event: its id, which is never reused, at the site's host."""
     return f"{event.id}@{urlsplit(base_url).hostname}"
@@ -98,9 +131,9 @@ def _google_dates(event: CalendarEvent) -> str:
 def google_link(event: CalendarEvent, base_url: str) -> str:
     """A link that opens Google Calendar with this event filled in (the first occurrence of a repeat)."""
     data = event.data
-    details = "\n\n".join(p for p in (data.description, base_url.rstrip("/") + event.url) if p)
+    details = "\n\n".join(p for p in (plain(data.description, base_url), base_url.rstrip("/") + event.url) if p)
     query = {"action": "TEMPLATE", "text": data.title, "dates": _google_dates(event), "ctz": TZ.key,
-             "details": details, "location": ", ".join(p for p in (data.location, data.municipality) if p)}
+             "details": details, "location": where(event)}
     return f"{GOOGLE}?{urlencode(query)}"
 
 
@@ -129,7 +162,7 @@ def json_ld(event: CalendarEvent, base_url: str) -> str:
         if occurrence.end is not None:
             item["endDate"] = _iso(occurrence.end)
         if data.description:
-            item["description"] = data.description
+            item["description"] = plain(data.description, base_url)
         if event.organizers:
             item["organizer"] = [{"@type": "Organization", "name": a.name, "url": base_url.rstrip("/") +
                                   f"/foreningar/{a.id}/"} for a in event.organizers]

@@ -53,7 +53,7 @@ def _description(event: CalendarEvent, base_url: str) -> str:
     if data.cancelled:
         parts.append("INSTÄLLT. Den här händelsen är inställd.")
     if data.description:
-        parts.append(data.description.strip())
+        parts.append(calendar.plain(data.description, base_url))
     if event.organizers:
         parts.append("Arrangör: " + ", ".join(a.name for a in event.organizers))
     if data.url:
@@ -101,8 +101,7 @@ def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) ->
         out.add("dtend", last + dt.timedelta(days=1))  # exclusive: the day after the last day
     _repeat(out, event)
     out.add("status", "CANCELLED" if data.cancelled else "CONFIRMED")
-    location = ", ".join(p for p in (data.location, data.municipality) if p)
-    out.add("location", location)
+    out.add("location", calendar.where(event))
     if data.category:
         out.add("categories", [data.category])
     out.add("description", _description(event, base))

@@ -7,6 +7,7 @@ is built. WeasyPrint is imported here only, so `sitegen check` and the HTML do n
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from .. import calendar, history
@@ -16,6 +17,7 @@ from . import Context, Output
 from .html import by_month
 
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
+_ROOTED = re.compile(r'(\shref=")/(?!/)')
 
 
 class _Errors(logging.Handler):
@@ -34,10 +36,14 @@ def html(ctx: Context) -> str:
     model = ctx.model
     updated = history.load(model.content_dir, model.today).last_changed.astimezone(TZ)
     base = model.site.base_url.rstrip("/")
-    return ctx.env.get_template("pdf/calendar.html").render(
-        title=TITLE, site=model.site, months=by_month(model.upcoming), updated=updated.date(),
+    # A weekly meeting's description is printed once, at its first date, not on every line of paper.
+    described = set(model.next_per_event)
+    page = ctx.env.get_template("pdf/calendar.html").render(
+        title=TITLE, site=model.site, months=by_month(model.upcoming), described=described, updated=updated.date(),
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
+    # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.
+    return _ROOTED.sub(lambda m: m.group(1) + base + "/", page)
 
 
 def render(ctx: Context) -> Iterator[Output]:
