@@ -109,7 +109,11 @@ def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) ->
     return out
 
 
-def feed_bytes(feed: calendar.Feed, model: SiteModel, versions: history.History) -> bytes:
+_END = b"END:VCALENDAR\r\n"
+
+
+def _header(feed: calendar.Feed, model: SiteModel) -> bytes:
+    """The feed's calendar properties, serialised by icalendar, without the closing line."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -120,14 +124,22 @@ def feed_bytes(feed: calendar.Feed, model: SiteModel, versions: history.History)
     cal.add("x-wr-caldesc", f"Händelser från {model.site.title}. {feed.https(model.site.base_url)}")
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
-    cal.add_component(Timezone.from_ical(VTIMEZONE))
-    for event in feed.events:
-        cal.add_component(vevent(event, model, versions))
-    return bytes(cal.to_ical())
+    text = bytes(cal.to_ical())
+    assert text.endswith(_END)
+    return text[: -len(_END)]
 
 
 def render(ctx: Context) -> Iterator[Output]:
     model = ctx.model
     versions = history.load(model.content_dir, model.today)
+    # Each component is serialised once and shared by every feed that holds it: with 10,000 events the
+    # feeds hold each event four times (everything, municipality, association, its own).
+    zone = bytes(Timezone.from_ical(VTIMEZONE).to_ical())
+    events: dict[str, bytes] = {}
     for feed in calendar.all_feeds(model):
-        yield feed.path.lstrip("/"), feed_bytes(feed, model, versions)
+        parts = [_header(feed, model), zone]
+        for event in feed.events:
+            if event.id not in events:
+                events[event.id] = bytes(vevent(event, model, versions).to_ical())
+            parts.append(events[event.id])
+        yield feed.path.lstrip("/"), b"".join([*parts, _END])
