@@ -49,6 +49,7 @@ def test_municipality_slugs(name, expected):
     ("kalender/index.html", "/kalender.ics"),
     ("kalender/kommun/sandviken/index.html", "/kalender/kommun/sandviken.ics"),
     ("kalender/forening/forening-a/index.html", "/kalender/forening/forening-a.ics"),
+    ("foreningar/forening-a/index.html", "/kalender/forening/forening-a.ics"),
 ])
 def test_listings_link_their_feed_by_https_webcal_and_link_alternate(site, page, feed):
     text = _page(site, page)
