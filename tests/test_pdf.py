@@ -185,3 +185,13 @@ def test_a_weasyprint_error_stops_the_build(scratch_project, tmp_path):
     with pytest.raises(BuildError, match="Kalendern som PDF gick inte att göra"):
         build(scratch_project.content, tmp_path / "public", templates, TODAY)
     assert not (tmp_path / "public").exists()
+
+
+def test_an_empty_calendar_still_has_its_pdf(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("events/2026.yaml", "[]\n")
+    build(scratch_project.content, tmp_path / "public", TEMPLATES, TODAY)
+    with pdfplumber.open(tmp_path / "public" / "kalender.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Det finns inga kommande händelser" in text
+    assert "Senast uppdaterad 1 mars 2026" in text  # no git history: the build's date

@@ -47,8 +47,7 @@ def html(ctx: Context) -> str:
 
 
 def render(ctx: Context) -> Iterator[Output]:
-    if not ctx.model.events:
-        return
+    # Made also when the calendar is empty: pages and printed matter may link to it.
     import weasyprint  # type: ignore[import-untyped]  # heavy: loaded only when a PDF is made
 
     logger = logging.getLogger("weasyprint")
