@@ -155,11 +155,19 @@ def _record(history: History, latest: dict[str, str], event_id: str, fingerprint
 
 def load(content_dir: Path, today: dt.date) -> History:
     """The history of the calendar data in `content_dir`, from git when the folder is in a git work tree."""
-    return _load(content_dir.resolve(), today, not os.environ.get(NO_HISTORY_ENV))
+    use_git = not os.environ.get(NO_HISTORY_ENV)
+    return _load(content_dir.resolve(), today, use_git, _state(content_dir) if use_git else ())
+
+
+def _state(content_dir: Path) -> tuple[object, ...]:
+    """What the answer depends on, so a long-running preview sees edits and commits: files' times and HEAD."""
+    files = [*sorted((content_dir / EVENTS_DIR).glob("*.yaml")), content_dir / "associations.yaml"]
+    stats = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+    return (*stats, _git(content_dir, "rev-parse", "HEAD"))
 
 
 @cache  # the feeds, the PDF and the pages of one build all ask
-def _load(content_dir: Path, today: dt.date, use_git: bool) -> History:
+def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object, ...]) -> History:
     history = History(_midnight(today))
     top = _git(content_dir, "rev-parse", "--show-toplevel") if use_git else None
     if not top:

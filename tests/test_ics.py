@@ -262,9 +262,6 @@ def _git(root: Path, *args: str, when: str | None = None) -> None:
 
 
 def _versions(project, out: Path, today: dt.date = TODAY) -> dict[str, tuple[int, dt.datetime]]:
-    from sitegen import history
-
-    history._load.cache_clear()
     build(project.content, out, TEMPLATES, today)
     return {uid: (int(e["SEQUENCE"]), e["LAST-MODIFIED"].dt) for uid, e in _vevents(out / "kalender.ics").items()}
 
