@@ -219,8 +219,9 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         # HTML: one unit per page.
         fingerprints = Fingerprints(model)
         common = html.common_variables(model)
+        # The day is part of every page's key: template globals (the calendar helpers) may read it unseen.
         base_key = digest("html", inputs.groups["code"], inputs.groups["templates"], inputs.groups["epoch"],
-                          common_fingerprint(fingerprints, common))
+                          inputs.groups["today"], common_fingerprint(fingerprints, common))
         todo: list[tuple[int, str]] = []
         bases: dict[int, str] = {}
         for index, (url, template_name, variables) in enumerate(plan):

@@ -23,8 +23,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import inspect
 import json
 import os
+import subprocess
+import types
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +85,18 @@ def _code_digest() -> str:
                                  if rel.endswith(".py")))
 
 
+def _history_state(content: Path) -> str:
+    """What sitegen.history's answer depends on besides the content files: whether it is used, and HEAD."""
+    if os.environ.get("SITEGEN_NO_HISTORY"):
+        return "no history"
+    try:
+        done = subprocess.run(["git", "-C", os.fspath(content), "rev-parse", "HEAD"], capture_output=True, timeout=60,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "no git"
+    return done.stdout.decode("ascii", "replace").strip() if done.returncode == 0 else "no git"
+
+
 @dataclasses.dataclass
 class Inputs:
     """Digests of everything a build reads, by group, and of all of it together."""
@@ -101,7 +116,9 @@ class Inputs:
         members["today"].append(today.isoformat())
         groups = {name: digest(*rows) for name, rows in members.items() if name != "urls"}
         code = _code_digest()
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        # Everything outside the files that a build may read: the fixed date, and the git history the
+        # calendar takes SEQUENCE, LAST-MODIFIED and "Senast uppdaterad" from (sitegen/history.py).
+        epoch = f"{os.environ.get('SOURCE_DATE_EPOCH', '')}|{_history_state(content)}"
         groups["code"] = code
         total = digest(str(FORMAT), code, epoch, *(f"{k}={v}" for k, v in sorted(groups.items())))
         groups["epoch"] = digest(epoch)
@@ -316,6 +333,9 @@ class ModelView:
         self._used = used
 
     def __getattr__(self, name: str) -> Any:
+        method = inspect.getattr_static(type(self._model), name, None)
+        if isinstance(method, types.FunctionType):  # a method runs on the view, so what it reads is noted too
+            return types.MethodType(method, self)
         value = getattr(self._model, name)
         if name == "pages":
             return PagesView(value, self._used)

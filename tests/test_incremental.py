@@ -211,7 +211,7 @@ def _fake_pdf_render(ctx):
 
     _fake_pdf_calls.append(1)
     titles = ", ".join(e.data.title for e in ctx.model.events)
-    yield "kalender.pdf", f"{titles}\npid {os.getpid()}".encode()
+    yield "fake.pdf", f"{titles}\npid {os.getpid()}".encode()
 
 
 _fake_pdf_render.__module__ = "fake_pdf"
@@ -224,7 +224,7 @@ def with_fake_pdf(monkeypatch):
 
     original = render._renderers
     monkeypatch.setitem(sys.modules, "fake_pdf", _fake_pdf)
-    monkeypatch.setattr(render, "_renderers", lambda: [*original(), ("pdf", _fake_pdf_render)])
+    monkeypatch.setattr(render, "_renderers", lambda: [*original(), ("fakepdf", _fake_pdf_render)])
     _fake_pdf_calls.clear()
 
 
@@ -233,7 +233,7 @@ def test_a_renderer_asking_for_its_own_process_runs_beside_the_pages(with_fake_p
 
     project = Project(tmp_path)
     project.build()
-    pdf = (project.out / "kalender.pdf").read_text(encoding="utf-8")
+    pdf = (project.out / "fake.pdf").read_text(encoding="utf-8")
     assert pdf.startswith("Dialogmöte")
     assert f"pid {os.getpid()}" not in pdf  # made in another process
     assert _fake_pdf_calls == []  # ... not in this one
@@ -250,4 +250,23 @@ def test_a_renderer_is_redone_only_when_its_declared_inputs_change(with_fake_pdf
     project.edit("content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte i Gävle")
     project.build()
     assert len(_fake_pdf_calls) == 2
-    assert (project.out / "kalender.pdf").read_text(encoding="utf-8").startswith("Dialogmöte i Gävle")
+    assert (project.out / "fake.pdf").read_text(encoding="utf-8").startswith("Dialogmöte i Gävle")
+
+
+def test_a_new_commit_is_an_input_like_the_files(tmp_path):
+    """The feeds' SEQUENCE and LAST-MODIFIED and the PDF's date come from git: a commit must not leave them stale."""
+    project = Project(tmp_path)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "content")
+    git("commit", "-q", "-m", "first")
+    project.build()
+    project.edit("content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte om arbete")
+    project.build()
+    git("commit", "-q", "-am", "second")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
