@@ -24,6 +24,8 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
 
 content_option = click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
                               show_default=True, help="Mappen med innehållet.")
+templates_option = click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
+                                show_default=True, help="Mappen med mallarna.")
 today_option = click.option("--today", callback=_date, metavar="ÅÅÅÅ-MM-DD",
                             help="Bygg som om det vore detta datum (annars SOURCE_DATE_EPOCH eller i dag).")
 
@@ -48,8 +50,7 @@ def main() -> None:
 @content_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
               help="Mappen som webbplatsen skrivs till.")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
-              show_default=True, help="Mappen med mallarna.")
+@templates_option
 @today_option
 def build(content: Path, out: Path, templates: Path, today: dt.date | None) -> None:
     """Kontrollera innehållet och bygg hela webbplatsen."""
@@ -67,13 +68,14 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None) -> N
 
 @main.command()
 @content_option
+@templates_option
 @today_option
-def check(content: Path, today: dt.date | None) -> None:
-    """Kontrollera innehållet utan att bygga något."""
+def check(content: Path, templates: Path, today: dt.date | None) -> None:
+    """Kontrollera innehållet och länkarna utan att skriva något."""
     from .build import check as run_check
 
     try:
-        model = run_check(content, today)
+        model = run_check(content, today, templates)
     except SitegenError as exc:
         _fail(exc)
         return

@@ -49,27 +49,27 @@ class _Removals(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
+        self.found: list[tuple[str, str]] = []
 
-    def _note(self, what: str) -> None:
-        if what not in self.found:
-            self.found.append(what)
+    def _note(self, what: str, needle: str) -> None:
+        if all(what != seen for seen, _ in self.found):
+            self.found.append((what, needle))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _TAGS:
             if tag not in _QUIET_TAGS:
-                self._note(f"<{tag}>")
+                self._note(f"<{tag}>", f"<{tag}")
             return
         allowed = _ATTRIBUTES.get(tag, set())
         for name, value in attrs:
             if name.startswith("on"):
-                self._note(f"attributet {name} (skript)")
+                self._note(f"attributet {name} (skript)", name)
             elif name == "style":
-                self._note("attributet style (inbäddad stil)")
+                self._note("attributet style (inbäddad stil)", name)
             elif name in _URL_ATTRIBUTES and value is not None and _bad_scheme(value):
-                self._note(f"en {_bad_scheme(value)}:-länk")
+                self._note(f"en {_bad_scheme(value)}:-länk", f"{_bad_scheme(value)}:")
             elif name not in allowed:
-                self._note(f"attributet {name} på <{tag}>")
+                self._note(f"attributet {name} på <{tag}>", name)
 
     handle_startendtag = handle_starttag
 
@@ -81,8 +81,8 @@ def _bad_scheme(url: str) -> str:
     return scheme if scheme and scheme not in _SCHEMES else ""
 
 
-def removed(text: str | None) -> list[str]:
-    """What sanitising `text` removes, in Swedish ("<script>", "attributet onclick (skript)"), in order."""
+def removed(text: str | None) -> list[tuple[str, str]]:
+    """What sanitising `text` removes: (Swedish description, text to look for in the source), in order."""
     if not text or "<" not in text and ":" not in text:
         return []
     parser = _Removals()

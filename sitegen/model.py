@@ -32,6 +32,7 @@ class Page:
     meta: schema.PageMeta
     body: str
     source: str
+    body_line: int = 1  # the file's line where `body` starts
 
     @property
     def url(self) -> str:
@@ -46,6 +47,7 @@ class NewsItem:
     meta: schema.NewsMeta
     body: str
     source: str
+    body_line: int = 1  # the file's line where `body` starts
 
     @property
     def url(self) -> str:
@@ -189,7 +191,7 @@ class _Loader:
             doc = self.doc(path, markdown=True)
             meta = doc and check_mapping(doc, schema.PageMeta, self.problems)
             if doc and meta:
-                pages[slug] = Page(slug, meta, doc.body, doc.name)
+                pages[slug] = Page(slug, meta, doc.body, doc.name, doc.body_line)
         return pages
 
     def news(self) -> list[NewsItem]:
@@ -209,7 +211,7 @@ class _Loader:
                 self.problems.append(Problem(name, doc.line(("date",)), "date", f"Datumet {meta.date.isoformat()} "
                                              f"stämmer inte med filnamnets {match.group(1)}. Ändra det ena så "
                                              "att de blir lika."))
-            items.append(NewsItem(match.group(2), meta, doc.body, doc.name))
+            items.append(NewsItem(match.group(2), meta, doc.body, doc.name, doc.body_line))
         seen: dict[str, str] = {}
         for item in items:
             if item.slug in seen:

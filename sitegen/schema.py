@@ -130,11 +130,16 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     _source: tuple[str, int] = PrivateAttr(("?", 0))
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> tuple[str, int]:
         """The content file and line this entry was read from."""
         return self._source
+
+    def line_of(self, name: str) -> int:
+        """The line of field `name` (as written in the file), or of the entry when unknown."""
+        return self._lines.get(name, self._source[1])
 
 
 class Coordinator(Model):

@@ -130,9 +130,25 @@ def check_model(doc: Document, model: type[M], data: Any, loc: Loc, problems: li
                 line = doc.line((*loc, *where))
             problems.append(Problem(doc.name, line, _field_label(where) or None, _translate(error, model, where)))
         return None
-    if isinstance(obj, Model):
-        obj._source = (doc.name, doc.line(loc) or 1)
+    _remember_lines(doc, obj, loc)
     return obj
+
+
+def _remember_lines(doc: Document, obj: Any, loc: Loc) -> None:
+    """Gives `obj` and every model nested in it its file, its line and the line of each of its fields."""
+    if not isinstance(obj, Model):
+        return
+    obj._source = (doc.name, doc.line(loc) or 1)
+    for name, info in type(obj).model_fields.items():
+        key = info.alias or name
+        if (*loc, key) in doc.lines:
+            obj._lines[key] = doc.lines[(*loc, key)]
+        value = getattr(obj, name)
+        if isinstance(value, Model):
+            _remember_lines(doc, value, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                _remember_lines(doc, item, (*loc, key, index))
 
 
 def check_list(doc: Document, model: type[M], problems: list[Problem]) -> list[M]:

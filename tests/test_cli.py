@@ -27,7 +27,8 @@ def test_build_writes_site_into_chosen_folder(invoke, tmp_path):
     out = tmp_path / "ut"
     result = invoke("build", "--content", str(FIXTURE_SITE), "--out", str(out), "--today", "2026-03-01")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Klart: ")
+    assert result.stdout.startswith("Klart: ")
+    assert "Varning: site/pages/index.md, rad 9: tog bort <script>" in result.stderr
     assert (out / "index.html").is_file()
     assert (out / "kalender" / "2026" / "mote-2026-03" / "index.html").is_file()
 
