@@ -82,3 +82,24 @@ def check(content: Path, templates: Path, today: dt.date | None) -> None:
     _warn(model.warnings)
     click.echo(f"Innehållet är i ordning: {len(model.pages)} sidor, {len(model.news)} nyheter, "
                f"{len(model.associations)} föreningar, {len(model.events)} händelser.")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
+              help="Mappen som JSON-scheman skrivs till.")
+@click.option("--check", "check_only", is_flag=True, help="Skriv inget; avsluta med kod 1 om schemana är inaktuella.")
+def schema(out: Path, check_only: bool) -> None:
+    """Skapa JSON-scheman för YAML-filerna, så att editorn visar fält och fel medan du skriver."""
+    from . import editor
+
+    if check_only:
+        stale = editor.stale(out)
+        if stale:
+            click.echo(f"Schemana i {out}/ är inaktuella: {', '.join(stale)}. Kör `sitegen schema` (eller "
+                       "`make schemas`) och checka in resultatet.", err=True)
+            sys.exit(1)
+        click.echo(f"Schemana i {out}/ är aktuella.")
+        return
+    changed = editor.write(out)
+    click.echo(f"Skrev {len(changed)} av {len(editor.SCHEMAS)} scheman i {out}/." if changed
+               else f"Schemana i {out}/ var redan aktuella.")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from . import schema
+from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
@@ -164,10 +165,25 @@ class _Loader:
 
     def doc(self, path: Path, markdown: bool = False) -> Document | None:
         try:
-            return load_markdown(path, self.dir) if markdown else load_yaml(path, self.dir)
+            doc = load_markdown(path, self.dir) if markdown else load_yaml(path, self.dir)
         except LoadFailed as failed:
             self.problems.append(failed.problem)
             return None
+        if not markdown:
+            warning = check_comment(path, path.read_text(encoding="utf-8-sig"), doc.name, self.dir)
+            self.problems += [warning] if warning else []
+        return doc
+
+    def unused(self, folder: str, hint: str) -> None:
+        """An error for each file in `folder` that is not Markdown, so no page silently goes missing."""
+        base = self.dir / folder
+        for path in sorted(base.iterdir()) if base.is_dir() else []:
+            if path.name.startswith(".") or path.name.endswith("~") or path.suffix == ".md":
+                continue  # hidden files and editors' backups
+            self.problems.append(Problem(display_path(path, self.dir), None, None, f"Filen ”{path.name}” används "
+                                         f"inte: bara filer som slutar på .md blir {hint}. Byt namn till "
+                                         f"”{path.stem.lower()}.md”, eller flytta den till content/files/ om den "
+                                         "är en bilaga."))
 
     def data_list(self, name: str, model: type[M]) -> list[M]:
         path = self.dir / name
@@ -180,6 +196,7 @@ class _Loader:
 
     def pages(self) -> dict[str, Page]:
         pages: dict[str, Page] = {}
+        self.unused("pages", "sidor")
         for path in sorted((self.dir / "pages").glob("*.md")):
             slug = path.stem
             name = display_path(path, self.dir)
@@ -196,6 +213,7 @@ class _Loader:
 
     def news(self) -> list[NewsItem]:
         items: list[NewsItem] = []
+        self.unused("news", "nyheter")
         for path in sorted((self.dir / "news").glob("*.md")):
             name = display_path(path, self.dir)
             match = _NEWS_NAME.match(path.stem)
