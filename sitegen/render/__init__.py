@@ -49,6 +49,9 @@ class Context:
             span=dates.span,
             machine=dates.machine,
         )
+        from .headers import CSP
+
+        env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
         return env
 
 
@@ -79,10 +82,10 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, sitemap, static
+    from . import headers, html, sitemap, static
 
     # The order matters: html fills Context.pages, which sitemap lists.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render)]
+    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("headers", headers.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:
