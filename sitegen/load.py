@@ -54,7 +54,7 @@ class LoadFailed(Exception):
 
 _YAML_HINTS = [
     ("mapping values are not allowed", "Det står ett kolon (:) där det inte får stå. Sätt texten inom "
-     "citattecken, till exempel title: \"Möte: vår\"."),
+     "citattecken, till exempel title: \"Möte: vår\", eller rätta indraget om raden ska vara ett eget fält."),
     ("'\\t'", "Det står ett tabbtecken. Använd mellanslag för indrag i YAML, aldrig tabb."),
     ("could not find expected ':'", "Ett kolon (:) saknas efter ett fältnamn, eller så är indraget fel."),
     ("expected <block end>", "Indraget stämmer inte: rader som hör ihop ska börja lika långt in."),
@@ -74,6 +74,8 @@ _YAML_HINTS = [
 
 def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    if "quoted scalar" in str(exc.context) and exc.context_mark:
+        mark = exc.context_mark  # the line where the quote opens, not the end of the file where it was missed
     line = mark.line + 1 + line_offset if mark else None
     column = f", kolumn {mark.column + 1}" if mark else ""
     text = f"{exc.problem or ''} {exc.context or ''}"

@@ -162,6 +162,7 @@ class _Loader:
         self.dir = content_dir
         self.problems: list[Problem] = []
         self.raw_ids: dict[str, set[str]] = {}  # ids of entries, valid or not, so one error is not reported twice
+        self.unreadable: set[str] = set()  # files that could not be read: nothing is known of their ids
 
     def doc(self, path: Path, markdown: bool = False) -> Document | None:
         try:
@@ -190,6 +191,8 @@ class _Loader:
         if not path.exists():
             return []
         doc = self.doc(path)
+        if doc is None or not isinstance(doc.data, list):
+            self.unreadable.add(name)
         if doc and isinstance(doc.data, list):
             self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
         return check_list(doc, model, self.problems) if doc else []
@@ -342,7 +345,8 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
 
 
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
-                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str]) -> list[CalendarEvent]:
+                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
+    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
     by_id = {a.id: a for a in associations}
     for association in associations:
         for place in association.municipalities:
@@ -355,7 +359,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
         for org in data.organizers:
             if org in by_id:
                 organizers.append(by_id[org])
-            elif org not in invalid_ids:
+            elif invalid_ids is not None and org not in invalid_ids:
                 problems.append(Problem(file, line, "organizers", f"Det finns ingen förening med id ”{org}” i "
                                         f"associations.yaml.{did_you_mean(org, by_id)} Skriv föreningens id "
                                         "exakt som i associations.yaml."))
@@ -391,7 +395,7 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     check_unique(associations, "id", "Id:t", problems)
     check_unique(raw_events, "id", "Id:t", problems)
     check_unique(laws, "id", "Id:t", problems)
-    invalid_ids = loader.raw_ids.get("associations.yaml", set())
+    invalid_ids = None if "associations.yaml" in loader.unreadable else loader.raw_ids.get("associations.yaml", set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:
