@@ -18,7 +18,8 @@ from .validate import did_you_mean
 
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)")  # [text](target "title") and ![alt](target)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: target
-_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+# Only <a href> in pasted HTML: images, frames and the like are removed by the sanitiser anyway.
+_HTML = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
