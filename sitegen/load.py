@@ -60,6 +60,12 @@ _YAML_HINTS = [
     ("expected <block end>", "Indraget stämmer inte: rader som hör ihop ska börja lika långt in."),
     ("did not find expected key", "Indraget stämmer inte: rader som hör ihop ska börja lika långt in."),
     ("did not find expected '-'", "En rad i listan saknar sitt bindestreck (”- ”), eller så är indraget fel."),
+    ("while parsing a flow sequence", "En lista som börjar med [ stängs aldrig med ] på samma rad. Sätt texten "
+     "inom citattecken om [ hör till texten."),
+    ("while parsing a flow mapping", "Fält som börjar med { stängs aldrig med } på samma rad. Sätt texten inom "
+     "citattecken om { hör till texten."),
+    ("found '<stream end>'", "Filen tar slut mitt i ett värde: en [ eller { stängs aldrig. Sätt texten inom citattecken "
+     "om tecknet hör till texten."),
     ("found undefined alias", "Tecknet * i början av en text betyder något särskilt i YAML. Sätt texten inom citattecken."),
     ("found character that cannot start any token", "Texten börjar med ett tecken som måste stå inom "
      "citattecken (till exempel @ eller `)."),
@@ -72,12 +78,16 @@ _YAML_HINTS = [
 ]
 
 
-def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int) -> Problem:
+def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    if "quoted scalar" in str(exc.context) and exc.context_mark:
-        mark = exc.context_mark  # the line where the quote opens, not the end of the file where it was missed
+    opened = any(w in str(exc.context) for w in ("quoted scalar", "flow sequence", "flow mapping"))
+    if opened and exc.context_mark:
+        mark = exc.context_mark  # the line where the quote or bracket opens, not where it was missed
     line = mark.line + 1 + line_offset if mark else None
     column = f", kolumn {mark.column + 1}" if mark else ""
+    if "<stream end>" in str(exc.problem) and not opened:  # the last line with text, not the file's empty end
+        filled = [index for index, row in enumerate(text.split("\n")) if row.strip()]
+        line, column = (filled[-1] + 1 + line_offset if filled else line), ""
     text = f"{exc.problem or ''} {exc.context or ''}"
     if isinstance(exc, DuplicateKeyError):
         key = re.search(r'found duplicate key "([^"]*)"', str(exc))
@@ -184,7 +194,7 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Lo
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
-        raise LoadFailed(_yaml_problem(name, exc, line_offset)) from None
+        raise LoadFailed(_yaml_problem(name, exc, line_offset, text)) from None
     except ReaderError as exc:
         raise LoadFailed(_reader_problem(name, exc, text, line_offset)) from None
     except YAMLError as exc:  # every other ruamel error: still a message, never a traceback

@@ -63,6 +63,13 @@ CASES = [
          "associations.yaml", 2, ["kolon", "citattecken"]),
     Case("unclosed-quote", {"associations.yaml": "- id: forening-a\n  name: \"Förening A\n  description: B\n"},
          "associations.yaml", 2, ["citattecken öppnas men stängs aldrig"]),
+    Case("unclosed-bracket", {"associations.yaml": "- id: forening-a\n  name: A\n  audience: [brukare, närstående\n"
+                                                   "  description: B\n"}, "associations.yaml", 3, ["[ stängs aldrig"]),
+    Case("unclosed-brace", {"site.yaml": SITE.replace("coordinator:\n  name: Testa Testsson\n  role: Samordnare\n",
+                                                      "coordinator: {name: Testa Testsson,\n  role: Samordnare\n")},
+         "site.yaml", 5, ["{ stängs aldrig"]),
+    Case("file-ends-in-bracket", {"associations.yaml": "- id: forening-a\n  name: [\n\n"}, "associations.yaml", 2,
+         ["tar slut mitt i ett värde"]),
     Case("bad-indent", {"site.yaml": SITE.replace("  role:", "   role:")}, "site.yaml", 7, ["kolon", "indraget"]),
     Case("duplicate-key", {"site.yaml": SITE + "title: Igen\n"}, "site.yaml", 8, ["”title” står två gånger", "Ta bort det ena"]),
     Case("duplicate-key-nested", {"site.yaml": SITE + "  name: Igen\n"}, "site.yaml", 8, ["”name” står två gånger"]),
