@@ -73,7 +73,14 @@ def render(model: SiteModel, templates: Path) -> tuple[dict[str, bytes], Context
     """Every output in memory, and the link check over them; raises BuildError or ContentError."""
     ctx = Context(model, templates)
     try:
-        outputs = dict(render_all(ctx))
+        outputs: dict[str, bytes] = {}
+        for rel, data in render_all(ctx):
+            if rel in outputs:  # two renderers (or a page and a file) claiming one address: never overwrite silently
+                raise BuildError(f"Två delar av webbplatsen ska skrivas till samma fil, {rel}. Byt namn på den "
+                                 f"ena (en sida, en bilaga eller ett id). {_UNTOUCHED}")
+            outputs[rel] = data
+    except BuildError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}. "
                          f"{_UNTOUCHED}") from exc

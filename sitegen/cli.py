@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,28 @@ def _fail(exc: SitegenError) -> None:
     sys.exit(exc.exit_code)
 
 
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a fault in sitegen itself, not in the content
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Every failure as a Swedish message and an exit code; a traceback only with SITEGEN_DEBUG=1."""
+    try:
+        yield
+    except SitegenError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("Avbrutet. Ingenting publicerades; den förra versionen av webbplatsen finns kvar.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("SITEGEN_DEBUG"):
+            raise
+        click.echo(f"Ett internt fel i sitegen ({type(exc).__name__}: {exc}). Det beror inte på innehållet. "
+                   "Ingenting publicerades; den förra versionen av webbplatsen finns kvar. Kör kommandot igen med "
+                   "SITEGEN_DEBUG=1 och skicka utskriften till den som underhåller sitegen.", err=True)
+        sys.exit(INTERNAL_ERROR)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
@@ -56,11 +81,8 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None) -> N
     """Kontrollera innehållet och bygg hela webbplatsen."""
     from .build import build as run_build
 
-    try:
+    with _reported():
         result = run_build(content, out, templates, today)
-    except SitegenError as exc:
-        _fail(exc)
-        return
     _warn(result.warnings)
     click.echo(f"Klart: {result.pages} sidor, {result.files} filer ({result.bytes / 1024:.0f} kB) i {out}/ "
                f"på {result.seconds:.2f} s.")
@@ -74,11 +96,8 @@ def check(content: Path, templates: Path, today: dt.date | None) -> None:
     """Kontrollera innehållet och länkarna utan att skriva något."""
     from .build import check as run_check
 
-    try:
+    with _reported():
         model = run_check(content, today, templates)
-    except SitegenError as exc:
-        _fail(exc)
-        return
     _warn(model.warnings)
     click.echo(f"Innehållet är i ordning: {len(model.pages)} sidor, {len(model.news)} nyheter, "
                f"{len(model.associations)} föreningar, {len(model.events)} händelser.")

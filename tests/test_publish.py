@@ -174,3 +174,55 @@ def test_successful_build_removes_files_without_a_source(site):
     assert not (out / "om").exists()
     assert not (out / "files").exists()
     assert (out / "index.html").is_file()
+
+
+def test_two_outputs_for_one_address_stop_the_build(site, monkeypatch):
+    content, out = site
+    before = snapshot(out)
+
+    def clashing(_ctx):
+        yield "index.html", b"<p>ersatt</p>"
+
+    monkeypatch.setattr("sitegen.render.sitemap.render", clashing)
+    with pytest.raises(BuildError, match="samma fil, index.html"):
+        build(content, out, TEMPLATES, TODAY)
+    assert snapshot(out) == before
+
+
+def test_output_path_outside_the_site_is_refused(tmp_path):
+    out = tmp_path / "public"
+    for rel in ["../utanfor.html", "/etc/x", "a/../../b", ""]:
+        with pytest.raises(ValueError, match="outside the site folder"):
+            publish_module.publish({"index.html": b"x", rel: b"y"}, out)
+    assert not out.exists() and not (tmp_path / "utanfor.html").exists()
+    assert _leftovers(out) == []
+
+
+def test_internal_error_is_a_swedish_message_without_traceback(site, invoke, monkeypatch):
+    content, out = site
+    before = snapshot(out)
+
+    def broken(*_args):
+        raise RuntimeError("ett fel i generatorn")
+
+    monkeypatch.setattr("sitegen.build.load_site", broken)
+    result = invoke("build", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat())
+    assert result.exit_code == 70
+    assert "Ett internt fel i sitegen (RuntimeError: ett fel i generatorn)" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before
+
+
+def test_concurrent_builds_take_turns(site, tmp_path):
+    """Two builds started together: the lock makes them publish one after the other, both whole."""
+    content, out = site
+    procs = [subprocess.Popen([sys.executable, "build.py", "--content", str(content), "--out", str(out),
+                               "--today", TODAY.isoformat()], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    for proc in procs:
+        _, stderr = proc.communicate()
+        assert proc.returncode == 0, stderr
+    reference = tmp_path / "reference"
+    build(content, reference, TEMPLATES, TODAY)
+    assert snapshot(out) == snapshot(reference)
+    assert _leftovers(out) == []
