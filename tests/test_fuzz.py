@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from conftest import FIXTURE_SITE, TEMPLATES
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -86,6 +86,9 @@ def _site_with(files: dict[str, str | bytes]) -> None:
         except ContentError as error:
             assert error.problems
             assert all(p.file.startswith("content/") and p.message for p in error.problems)
+            event("content error")
+        else:
+            event("rendered")
 
 
 YAML_FILES = ["site.yaml", "associations.yaml", "events/2026.yaml", "laws.yaml", "delaktighetstrappa.yaml",
