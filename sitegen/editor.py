@@ -20,26 +20,26 @@ from .errors import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# Schema name -> (the content it describes, its title for the editor).
+# Schema name (the model, and -list for a file that is a list of them) -> (the content, its title for the editor).
 SCHEMAS: dict[str, tuple[Any, str]] = {
     "site": (schema.Site, "content/site.yaml: webbplatsens inställningar"),
-    "associations": (list[schema.Association], "content/associations.yaml: föreningarna"),
+    "association-list": (list[schema.Association], "content/associations.yaml: föreningarna"),
     "event-list": (list[schema.Event], "content/events/ÅÅÅÅ.yaml: kalenderns händelser"),
-    "delaktighetstrappa": (list[schema.Step], "content/delaktighetstrappa.yaml: trappans steg, nedifrån och upp"),
-    "laws": (list[schema.Law], "content/laws.yaml: lagtexter"),
-    "checklist": (list[schema.Question], "content/checklist.yaml: checklistans frågor"),
-    "definitions": (list[schema.Definition], "content/definitions.yaml: begrepp och förklaringar"),
+    "step-list": (list[schema.Step], "content/delaktighetstrappa.yaml: trappans steg, nedifrån och upp"),
+    "law-list": (list[schema.Law], "content/laws.yaml: lagtexter"),
+    "question-list": (list[schema.Question], "content/checklist.yaml: checklistans frågor"),
+    "definition-list": (list[schema.Definition], "content/definitions.yaml: begrepp och förklaringar"),
 }
 
 # Content file (relative to content/, a glob) -> the schema that describes it.
 FILES = {
     "site.yaml": "site",
-    "associations.yaml": "associations",
+    "associations.yaml": "association-list",
     "events/*.yaml": "event-list",
-    "delaktighetstrappa.yaml": "delaktighetstrappa",
-    "laws.yaml": "laws",
-    "checklist.yaml": "checklist",
-    "definitions.yaml": "definitions",
+    "delaktighetstrappa.yaml": "step-list",
+    "laws.yaml": "law-list",
+    "checklist.yaml": "question-list",
+    "definitions.yaml": "definition-list",
 }
 
 _COMMENT = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")

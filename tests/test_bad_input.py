@@ -136,6 +136,8 @@ CASES = [
          "associations.yaml", 5, ["”/finns-inte/”"]),
     Case("link-in-news-missing", {"news/2026-02-01-nyhet.md": NEWS.format(date="2026-02-01") + "Se [x](/x/).\n"},
          "news/2026-02-01-nyhet.md", 7, ["”/x/”"]),
+    Case("link-missing-feed-typo", {"pages/om.md": PAGE + "Prenumerera på [kalendern](/kalendern.ics).\n"}, "pages/om.md", 4,
+         ["”/kalendern.ics”", "någon sådan sida finns inte"]),
     Case("attachment-missing", {"pages/om.md": PAGE + "Ladda ner [planen](/files/plan.pdf).\n"}, "pages/om.md", 4,
          ["bilagan ”plan.pdf”", "content/files/"]),
     Case("anchor-missing", {"pages/om.md": PAGE + "## Bakgrund\n\nSe [ovan](#bakgrunden).\n"},

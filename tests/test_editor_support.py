@@ -66,7 +66,7 @@ def test_content_file_fits_its_schema_and_points_to_it(path):
     ("event-list", [{"id": "mote-1", "title": "Möte", "start": "12/3", "municipality": "Gävle"}], "does not match"),
     ("event-list", {"id": "mote-1"}, "is not of type 'array'"),
     ("site", {"title": "X"}, "is a required property"),
-    ("associations", [{"id": "a", "name": "A", "description": "B", "website": "www.example.org"}], "does not match"),
+    ("association-list", [{"id": "a", "name": "A", "description": "B", "website": "www.example.org"}], "does not match"),
 ])
 def test_schema_refuses_what_the_validator_refuses(name, document, complaint):
     schema = json.loads((SCHEMAS / editor.file_name(name)).read_text(encoding="utf-8"))
