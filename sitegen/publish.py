@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,8 +100,8 @@ def _safe(rel: str) -> bool:
     return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in parts)
 
 
-def _write_all(outputs: Mapping[str, bytes], staging: Path) -> None:
-    unsafe = sorted(rel for rel in outputs if not _safe(rel))
+def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged: Collection[str]) -> None:
+    unsafe = sorted(rel for rel in [*outputs, *unchanged] if not _safe(rel))
     if unsafe:
         raise ValueError(f"output paths outside the site folder: {unsafe}")
     for number, rel in enumerate(sorted(outputs)):
@@ -110,6 +110,13 @@ def _write_all(outputs: Mapping[str, bytes], staging: Path) -> None:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(outputs[rel])
+    for rel in sorted(unchanged):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a second name for the published file: no bytes copied, and the old tree can still be removed
+            os.link(out / rel, target)
+        except OSError:
+            shutil.copy2(out / rel, target)
     # Everything on disk before the swap, so a power cut cannot publish empty files. One sync for the
     # whole tree costs far less than an fsync per file.
     os.sync()
@@ -134,8 +141,13 @@ def _swap(staging: Path, out: Path) -> None:
     _fsync(out.parent)
 
 
-def publish(outputs: Mapping[str, bytes], out: Path) -> None:
-    """Replaces `out` with exactly `outputs`; on any failure the previous `out` is left as it was."""
+def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] = ()) -> None:
+    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has; on any failure the
+    previous `out` is left as it was.
+
+    `unchanged` lets an incremental build skip writing files whose bytes it knows are the same: they are
+    hard-linked from the published site into the staging folder, so the swap stays atomic.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
@@ -144,7 +156,7 @@ def publish(outputs: Mapping[str, bytes], out: Path) -> None:
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            _write_all(outputs, staging)
+            _write_all(outputs, staging, out, [rel for rel in unchanged if rel not in outputs])
             os.chmod(staging, 0o755)
             _swap(staging, out)
         except BaseException:

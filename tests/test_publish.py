@@ -226,3 +226,15 @@ def test_concurrent_builds_take_turns(site, tmp_path):
     build(content, reference, TEMPLATES, TODAY)
     assert snapshot(out) == snapshot(reference)
     assert _leftovers(out) == []
+
+
+def test_unchanged_files_are_linked_not_rewritten_and_the_swap_stays_whole(tmp_path):
+    """For incremental builds: files known to be unchanged come from the published site, still in one swap."""
+    out = tmp_path / "public"
+    publish_module.publish({"index.html": b"start", "om/index.html": b"om", "gammal.html": b"bort"}, out)
+    inode = (out / "om" / "index.html").stat().st_ino
+    publish_module.publish({"index.html": b"ny start"}, out, unchanged=["om/index.html"])
+    assert snapshot(out) == {"index.html": (b"ny start", snapshot(out)["index.html"][1]), "om": None,
+                             "om/index.html": (b"om", snapshot(out)["om/index.html"][1])}
+    assert (out / "om" / "index.html").stat().st_ino == inode
+    assert _leftovers(out) == []
