@@ -71,6 +71,9 @@ def _template_failure(exc: Exception, templates: Path) -> str:
 
 def render(model: SiteModel, templates: Path) -> tuple[dict[str, bytes], Context]:
     """Every output in memory, and the link check over them; raises BuildError or ContentError."""
+    if not templates.is_dir():
+        raise BuildError(f"Mappen med mallarna, {templates}, finns inte. Kör kommandot från projektets mapp eller "
+                         "ange mallarna med --templates.")
     ctx = Context(model, templates)
     try:
         outputs: dict[str, bytes] = {}

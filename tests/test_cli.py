@@ -56,3 +56,10 @@ def test_build_py_takes_the_same_options(tmp_path):
                            "--today", "2026-03-01"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert (out / "foreningar" / "forening-a" / "index.html").is_file()
+
+
+def test_missing_templates_folder_is_explained(invoke, tmp_path):
+    result = invoke("check", "--content", str(FIXTURE_SITE), "--templates", str(tmp_path / "mallar"))
+    assert result.exit_code == 1
+    assert "Mappen med mallarna" in result.output and "finns inte" in result.output
+    assert "Traceback" not in result.output
