@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 
 from sitegen.build import check
 from sitegen.errors import ContentError
+from sitegen.load import parse_yaml, read_text
 
 TODAY = dt.date(2026, 3, 1)
 EXAMPLES = int(os.environ.get("SITEGEN_FUZZ_EXAMPLES", "150"))
@@ -111,3 +112,42 @@ def test_random_markdown_never_crashes(name, text):
 @given(name=st.sampled_from(YAML_FILES + ["pages/om.md"]), raw=st.binary(max_size=200))
 def test_random_bytes_never_crash(name, raw):
     _site_with({name: raw})
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in the data where a value sits."""
+    found: list[tuple[object, ...]] = [prefix] if prefix else []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    for key, value in items:
+        found += _paths(value, (*prefix, key))
+    return found
+
+
+@st.composite
+def mutated_files(draw: st.DrawFn) -> tuple[str, str]:
+    """A valid fixture file with one value replaced, removed or added: mostly still valid, so the
+    renderers get odd values too, not only the validator."""
+    name = draw(st.sampled_from(YAML_FILES))
+    data = parse_yaml(read_text(FIXTURE_SITE / name, name), name)[0]
+    where = draw(st.sampled_from(_paths(data)))
+    *parent_path, last = where
+    parent = data
+    for key in parent_path:
+        parent = parent[key]
+    action = draw(st.sampled_from(["replace", "replace", "text", "remove", "add"]))
+    if action == "remove":
+        del parent[last]
+    elif action == "add" and isinstance(parent, dict):
+        parent[draw(st.sampled_from(KEYS))] = draw(values)
+    elif action == "text":
+        parent[last] = draw(st.text(min_size=1, max_size=40))
+    else:
+        parent[last] = draw(values)
+    return name, _dump(data)
+
+
+@FUZZ
+@given(mutated=mutated_files())
+def test_one_changed_value_in_valid_content_never_crashes(mutated):
+    name, text = mutated
+    _site_with({name: text})
