@@ -23,10 +23,6 @@ _HTML = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["']""", re.IGNORECASE
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-# Addresses DESIGN.md promises whose renderers (the calendar feeds and the PDF) are being built in another
-# branch. Until they are in the build, a link to one is a warning, not an error; once they are, the
-# output exists and this never applies. Remove it when the ics and pdf renderers are in main.
-_PROMISED = re.compile(r"^/kalender(?:\.ics|\.pdf|/\d{4}/[a-z0-9-]+\.ics|/(?:forening|kommun)/[a-z0-9-]+\.ics)$")
 
 
 def links_in(text: str) -> Iterator[tuple[int, str]]:
@@ -88,10 +84,6 @@ def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list
             path, fragment = resolved
             line = source.line_at(index)
             output = _output_for(path, outputs)
-            if output is None and _PROMISED.match(path):
-                problems.append(Problem(source.file, line, source.field, f"Länken ”{target}” går till {path}, som "
-                                        "webbplatsen ska ha men som det här bygget ännu inte gör.", severity="varning"))
-                continue
             if output is None:
                 problems.append(Problem(source.file, line, source.field, _missing(target, path, outputs)))
                 continue

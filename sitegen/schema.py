@@ -142,9 +142,13 @@ class Model(BaseModel):
         """The content file and line this entry was read from."""
         return self._source
 
-    def line_of(self, name: str) -> int:
-        """The line of field `name` (as written in the file), or of the entry when unknown."""
-        return self._lines.get(name, self._source[1])
+    def line_of(self, field: str) -> int:
+        """The line of a field ("end", "repeat.until", "repeat.except.1"), or of the entry when unknown."""
+        while field:
+            if field in self._lines:
+                return self._lines[field]
+            field = field.rpartition(".")[0]
+        return self._source[1]
 
 
 class Coordinator(Model):

@@ -130,25 +130,39 @@ def check_model(doc: Document, model: type[M], data: Any, loc: Loc, problems: li
                 line = doc.line((*loc, *where))
             problems.append(Problem(doc.name, line, _field_label(where) or None, _translate(error, model, where)))
         return None
-    _remember_lines(doc, obj, loc)
+    _remember_lines(doc, obj, loc, data)
     return obj
 
 
-def _remember_lines(doc: Document, obj: Any, loc: Loc) -> None:
-    """Gives `obj` and every model nested in it its file, its line and the line of each of its fields."""
+def _remember_lines(doc: Document, obj: Any, loc: Loc, data: Any) -> None:
+    """Gives `obj` and every model nested in it (a law's excerpts) its file, its line and its fields' lines."""
     if not isinstance(obj, Model):
         return
     obj._source = (doc.name, doc.line(loc) or 1)
+    obj._lines = _field_lines(doc, loc, data)
     for name, info in type(obj).model_fields.items():
         key = info.alias or name
-        if (*loc, key) in doc.lines:
-            obj._lines[key] = doc.lines[(*loc, key)]
-        value = getattr(obj, name)
+        value, raw = getattr(obj, name), data.get(key) if isinstance(data, dict) else None
         if isinstance(value, Model):
-            _remember_lines(doc, value, (*loc, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                _remember_lines(doc, item, (*loc, key, index))
+            _remember_lines(doc, value, (*loc, key), raw)
+        elif isinstance(value, list) and isinstance(raw, list):
+            for index, (item, raw_item) in enumerate(zip(value, raw, strict=False)):
+                _remember_lines(doc, item, (*loc, key, index), raw_item)
+
+
+def _field_lines(doc: Document, loc: Loc, data: Any, prefix: str = "") -> dict[str, int]:
+    """The line of every key (and list item) under `loc`, as "repeat.except.0" -> line, for later cross-checks."""
+    lines: dict[str, int] = {}
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        name = f"{prefix}{key}"
+        step = str(key) if isinstance(data, dict) else key
+        line = doc.lines.get((*loc, step))
+        if line:
+            lines[name] = line
+        if isinstance(value, (dict, list)):
+            lines.update(_field_lines(doc, (*loc, step), value, name + "."))
+    return lines
 
 
 def check_list(doc: Document, model: type[M], problems: list[Problem]) -> list[M]:

@@ -22,9 +22,9 @@ def tree_hashes(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def _copy_in_reverse_order(source: Path, target: Path) -> None:
-    """The same files, created in the opposite order, so directory listing order differs."""
-    for path in sorted(source.rglob("*"), reverse=True):
+def _copy(source: Path, target: Path, reverse: bool) -> None:
+    """The same files, created in sorted or in opposite order, so directory listing order differs."""
+    for path in sorted(source.rglob("*"), reverse=reverse):
         dest = target / path.relative_to(source)
         if path.is_file():
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -40,18 +40,29 @@ def _build(content: Path, out: Path, env: dict[str, str], *args: str) -> None:
 
 
 def test_two_builds_on_different_machines_are_byte_identical(tmp_path):
-    reversed_content = tmp_path / "content-reversed"
-    _copy_in_reverse_order(FIXTURE_SITE, reversed_content)
-    first, second, third = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    _build(FIXTURE_SITE, first, {"TZ": "America/Los_Angeles", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "1",
-                                 "SOURCE_DATE_EPOCH": str(EPOCH)})
-    _build(reversed_content, second, {"TZ": "Asia/Tokyo", "LANG": "sv_SE.UTF-8", "LC_ALL": "sv_SE.UTF-8",
-                                      "PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": str(EPOCH)})
-    _build(FIXTURE_SITE, third, {"TZ": "UTC", "LANG": "en_US.UTF-8", "PYTHONHASHSEED": "3"}, "--today", "2026-03-01")
+    """Copies outside git (no history): only the machine and the file order differ."""
+    forward, backward = tmp_path / "content-forward", tmp_path / "content-backward"
+    _copy(FIXTURE_SITE, forward, reverse=False)
+    _copy(FIXTURE_SITE, backward, reverse=True)
+    first, second = tmp_path / "a", tmp_path / "b"
+    _build(forward, first, {"TZ": "America/Los_Angeles", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "1",
+                            "SOURCE_DATE_EPOCH": str(EPOCH)})
+    _build(backward, second, {"TZ": "Asia/Tokyo", "LANG": "sv_SE.UTF-8", "LC_ALL": "sv_SE.UTF-8",
+                              "PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": str(EPOCH)})
     hashes = tree_hashes(first)
-    assert len(hashes) > 15 and "index.html" in hashes
+    assert len(hashes) > 15 and {"index.html", "kalender.ics", "kalender.pdf"} <= set(hashes)
     assert tree_hashes(second) == hashes
-    assert tree_hashes(third) == hashes
+
+
+def test_builds_from_the_repository_are_byte_identical(tmp_path):
+    """In the git work tree (feeds read its history): --today and SOURCE_DATE_EPOCH, other zones and locales."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    _build(FIXTURE_SITE, first, {"TZ": "Pacific/Auckland", "LANG": "C", "PYTHONHASHSEED": "4",
+                                 "SOURCE_DATE_EPOCH": str(EPOCH)})
+    _build(FIXTURE_SITE, second, {"TZ": "UTC", "LANG": "en_US.UTF-8", "PYTHONHASHSEED": "3"}, "--today", "2026-03-01")
+    hashes = tree_hashes(first)
+    assert {"kalender.ics", "kalender.pdf"} <= set(hashes)
+    assert tree_hashes(second) == hashes
 
 
 def test_the_date_changes_the_output(tmp_path):

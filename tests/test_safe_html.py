@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def test_no_script_handler_style_frame_or_dangerous_url_reaches_a_page(pasted_si
     assert "Text från en annan webbplats" in pasted and "alert(" not in pasted
     for page in _pages(out):
         text = page.read_text(encoding="utf-8")
+        # JSON-LD is data the browser never runs; the coordinator's text in it must not be able to end it.
+        for data in re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S):
+            assert "<" not in data, f"{page.relative_to(out)}: {data}"
+            json.loads(data)
+        text = re.sub(r'<script type="application/ld\+json">.*?</script>', "", text, flags=re.S)
         for pattern in DANGEROUS:
             assert not re.search(pattern, text, re.IGNORECASE), f"{page.relative_to(out)}: {pattern}"
 

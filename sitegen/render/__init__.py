@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import dates, markup
+from .. import calendar, dates, markup
 from ..model import SiteModel
 
 Output = tuple[str, bytes]
@@ -49,6 +49,8 @@ class Context:
             span=dates.span,
             machine=dates.machine,
         )
+        env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
+
         from .headers import CSP
 
         env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
@@ -82,10 +84,12 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import headers, html, sitemap, static
+    from . import headers, html, ics, pdf, sitemap, static
 
-    # The order matters: html fills Context.pages, which sitemap lists.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("headers", headers.render)]
+    # The order matters: html fills Context.pages, which sitemap lists. The PDF comes last of the
+    # content outputs because it is the slowest, so a template error elsewhere shows up first.
+    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("pdf", pdf.render),
+            ("sitemap", sitemap.render), ("headers", headers.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:
