@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need (installed with apt-get when run as root).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
-.PHONY: site test check serve bench bench-calendar lint update-golden system-deps clean
+.PHONY: site test check serve bench bench-calendar lint update-golden schemas system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: system-deps $(VENV)/.installed
 # Times sitegen at three sizes and Hugo on the same 1,000 pages; prints a table (not part of `make test`).
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# JSON Schemas for editors, from the content models; a test fails when the committed ones are stale.
+schemas: $(VENV)/.installed
+	$(BIN)/sitegen schema --out schemas
 
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py

@@ -13,15 +13,15 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError, Problem
+from .errors import BuildError, ContentError, Problem
 from .incremental import (
     GROUPS,
-    FileRecord,
     Fingerprints,
     Inputs,
     Manifest,
@@ -36,6 +36,8 @@ from .incremental import (
 if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
     from .model import SiteModel
     from .render import Context
+
+_UNTOUCHED = "Ingenting publicerades; den förra versionen av webbplatsen finns kvar."
 
 # Above this many pages to render, the pages are split across processes (one per core).
 PARALLEL_PAGES = 200
@@ -68,32 +70,109 @@ def resolve_today(today: dt.date | None = None) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
-def check(content: Path, today: dt.date | None = None) -> SiteModel:
-    """Loads and validates all content without writing anything; raises ContentError."""
+def _load_site() -> Callable[[Path, dt.date], SiteModel]:
+    """model.load_site, imported on first use (a no-change build never needs it); replaceable in tests."""
+    replaced = globals().get("load_site")
+    if replaced is not None:
+        return replaced  # type: ignore[no-any-return]
     from .model import load_site
 
-    return load_site(content, resolve_today(today))
+    return load_site
 
 
-def _template_errors(step: Callable[[], Any]) -> Any:
+def __getattr__(name: str) -> Any:
+    if name == "load_site":
+        return _load_site()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def check(content: Path, today: dt.date | None = None, templates: Path | None = None) -> SiteModel:
+    """Loads and validates all content without writing anything; raises ContentError.
+
+    With `templates`, every output is also rendered in memory, so broken links and template errors show
+    up here as they would in a build.
+    """
+    from .sources import sanitiser_warnings
+
+    model = _load_site()(content, resolve_today(today))
+    model.warnings.extend(sanitiser_warnings(model))
+    if templates is not None:
+        render(model, templates, check_only=True)
+    return model
+
+
+def _template_failure(exc: Exception, templates: Path) -> str:
+    """Where in the templates (or else in the generator) an unexpected exception came from, in Swedish."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    root = templates.resolve()
+    for frame in reversed(frames):
+        path = Path(frame.filename)
+        if path.is_absolute() and path.resolve().is_relative_to(root):
+            name = path.resolve().relative_to(root).as_posix()
+            return f"Mallen {name}, rad {frame.lineno}, gick inte att använda: {type(exc).__name__}: {exc}. {_UNTOUCHED}"
+    where = f" ({Path(frames[-1].filename).name}, rad {frames[-1].lineno})" if frames else ""
+    return f"Bygget misslyckades{where}: {type(exc).__name__}: {exc}. {_UNTOUCHED}"
+
+
+def _templates_exist(templates: Path) -> None:
+    if not templates.is_dir():
+        raise BuildError(f"Mappen med mallarna, {templates}, finns inte. Kör kommandot från projektets mapp eller "
+                         "ange mallarna med --templates.")
+
+
+def _template_errors(step: Callable[[], Any], templates: Path) -> Any:
+    """Runs a rendering step; any failure becomes a BuildError in Swedish, and nothing is published."""
     import jinja2
 
     try:
         return step()
+    except BuildError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}. "
-                         "Ingenting publicerades.") from exc
+                         f"{_UNTOUCHED}") from exc
     except jinja2.TemplateError as exc:
-        raise BuildError(f"En mall gick inte att använda: {exc}. Ingenting publicerades.") from exc
+        raise BuildError(f"En mall gick inte att använda: {exc}. {_UNTOUCHED}") from exc
+    except Exception as exc:  # a template or renderer that raises: a message, never a half-published site
+        if os.environ.get("SITEGEN_DEBUG"):
+            raise
+        raise BuildError(_template_failure(exc, templates)) from exc
 
 
-def render(model: SiteModel, templates: Path) -> tuple[dict[str, bytes], Context]:
-    """Every output of the site at once, without any cache."""
+def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
+    """Every output in memory, and the link check over them, without any cache; raises BuildError or ContentError."""
+    import jinja2
+
+    from .links import check_links
     from .render import Context, render_all
+    from .sources import markdown_texts
 
-    ctx = Context(model, templates)
-    outputs = _template_errors(lambda: dict(render_all(ctx)))
+    _templates_exist(templates)
+    ctx = Context(model, templates, check_only=check_only)
+    try:
+        outputs: dict[str, bytes] = {}
+        for rel, data in render_all(ctx):
+            if rel in outputs:  # two renderers (or a page and a file) claiming one address: never overwrite silently
+                raise BuildError(f"Två delar av webbplatsen ska skrivas till samma fil, {rel}. Byt namn på den "
+                                 f"ena (en sida, en bilaga eller ett id). {_UNTOUCHED}")
+            outputs[rel] = data
+    except BuildError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}. "
+                         f"{_UNTOUCHED}") from exc
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"En mall gick inte att använda: {exc}. {_UNTOUCHED}") from exc
+    except Exception as exc:  # a template or renderer that raises: a message, never a half-published site
+        if os.environ.get("SITEGEN_DEBUG"):
+            raise
+        raise BuildError(_template_failure(exc, templates)) from exc
+    problems = check_links(list(markdown_texts(model)), outputs)
+    if any(p.severity == "fel" for p in problems):
+        raise ContentError([*problems, *model.warnings])
+    model.warnings.extend(problems)
     return outputs, ctx
+
 
 
 # --- parallel work ------------------------------------------------------------------------------------------
@@ -140,6 +219,13 @@ def _renderer_depends(renderer: Callable[..., Any]) -> tuple[str, ...]:
     return tuple(depends) if depends is not None else GROUPS
 
 
+def _identity(renderer: Callable[..., Any]) -> str:
+    """Which function renders: a renderer replaced at run time (a plug-in, a test) is not the one cached."""
+    code = getattr(renderer, "__code__", None)
+    body = digest(code.co_code, code.co_filename, str(code.co_firstlineno)) if code is not None else repr(type(renderer))
+    return f"{getattr(renderer, '__module__', '')}.{getattr(renderer, '__qualname__', '')}:{body}"
+
+
 def _in_own_process(renderer: Callable[..., Any]) -> bool:
     return bool(getattr(sys.modules.get(renderer.__module__), "OWN_PROCESS", False))
 
@@ -175,14 +261,17 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     details = {"scan": time.perf_counter() - started}
     model = check(content, today)
     details["load"] = time.perf_counter() - started
+    _templates_exist(templates)
     from .render import Context, _renderers, html, url_to_path
 
     ctx = Context(model, templates)
     import jinja2
 
     # Compiled templates are kept between builds (checked against each template's source by Jinja).
-    ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_cache_folder(out, "jinja")))
-    new = Manifest(inputs.total, pages=0, warnings=[dataclasses.asdict(w) for w in model.warnings])
+    jinja_cache = _cache_folder(out, "jinja")
+    if jinja_cache.is_dir():
+        ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_cache))
+    new = Manifest(inputs.total, pages=0)
     rendered: dict[str, bytes] = {}
     units_rendered = 0
 
@@ -203,7 +292,8 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
 
     def renderer_key(name: str, renderer: Callable[..., Any]) -> str:
         depends = sorted(set(_renderer_depends(renderer)))
-        return digest(name, inputs.groups["code"], inputs.groups["epoch"], *(f"{g}={group_digests[g]}" for g in depends))
+        return digest(name, _identity(renderer), inputs.groups["code"], inputs.groups["epoch"],
+                      *(f"{g}={group_digests[g]}" for g in depends))
 
     # Renderers that run in their own process (the PDF) start first, so they work while the pages render.
     background: dict[str, Any] = {}
@@ -241,17 +331,17 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         if todo:
             _SHARED.update(common=common, plan=plan)
             for template_name in {plan[i][1] for i, _ in todo}:  # compiled once, before any fork
-                _template_errors(functools.partial(ctx.env.get_template, template_name))
+                _template_errors(functools.partial(ctx.env.get_template, template_name), templates)
             indexes = [i for i, _ in todo]
             if len(todo) > PARALLEL_PAGES and _can_fork():
                 workers = os.cpu_count() or 2
                 chunks = [indexes[w::workers] for w in range(workers)]
                 with _fork_pool(workers) as page_pool:
-                    parts = _template_errors(lambda: list(page_pool.map(_render_pages, chunks)))
+                    parts = _template_errors(lambda: list(page_pool.map(_render_pages, chunks)), templates)
                 results = dict(zip((i for chunk in chunks for i in chunk), (r for part in parts for r in part),
                                    strict=True))
             else:
-                results = dict(zip(indexes, _template_errors(lambda: _render_pages(indexes)), strict=True))
+                results = dict(zip(indexes, _template_errors(lambda: _render_pages(indexes), templates), strict=True))
             for index, name in todo:
                 data, deps = results[index]
                 rel = url_to_path(plan[index][0])
@@ -269,10 +359,13 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
                 keep(name)
                 continue
             if name in background:
-                outputs = _template_errors(background[name].result)
+                outputs = _template_errors(background[name].result, templates)
             else:
-                outputs = _template_errors(functools.partial(_list_outputs, renderer, ctx))
+                outputs = _template_errors(functools.partial(_list_outputs, renderer, ctx), templates)
             for rel, data in outputs:
+                if rel in rendered or rel in new.files:  # two outputs for one address: never overwrite silently
+                    raise BuildError(f"Två delar av webbplatsen ska skrivas till samma fil, {rel}. Byt namn på den "
+                                     f"ena (en sida, en bilaga eller ett id). {_UNTOUCHED}")
                 rendered[rel] = data
             new.units[name] = {"key": key, "deps": [], "outputs": [rel for rel, _ in outputs]}
             units_rendered += 1
@@ -282,7 +375,19 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         _SHARED.clear()
 
     details["render"] = time.perf_counter() - started
-    written = _publish(out, old, new, rendered, intact)
+    from .links import check_links
+    from .sources import markdown_texts
+
+    problems = check_links(list(markdown_texts(model)), _Outputs(rendered, set(new.files), out))
+    if any(p.severity == "fel" for p in problems):
+        raise ContentError([*problems, *model.warnings])
+    model.warnings.extend(problems)
+    new.warnings = [dataclasses.asdict(w) for w in model.warnings]
+    try:
+        written = _publish(out, old, new, rendered, intact)
+    except OSError as exc:
+        raise BuildError(f"Webbplatsen kunde inte skrivas till {out}: {exc.strerror or exc} "
+                         f"({exc.filename or out}). {_UNTOUCHED}") from exc
     new.save(out)
     details["publish"] = time.perf_counter() - started
     if os.environ.get("SITEGEN_TIMINGS"):
@@ -291,17 +396,40 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
                        time.perf_counter() - started, model.warnings, units_rendered, written, details)
 
 
+class _Outputs(Mapping[str, bytes]):
+    """Every output of the build for the link check: the new bytes, or the published file's when it was reused."""
+
+    def __init__(self, rendered: dict[str, bytes], reused: set[str], out: Path) -> None:
+        self._rendered, self._reused, self._out = rendered, reused - set(rendered), out
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel in self._rendered:
+            return self._rendered[rel]
+        if rel in self._reused:
+            return (self._out / rel).read_bytes()
+        raise KeyError(rel)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._rendered
+        yield from self._reused
+
+    def __len__(self) -> int:
+        return len(self._rendered) + len(self._reused)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._rendered or rel in self._reused
+
+
 def _publish(out: Path, old: Manifest, new: Manifest, rendered: dict[str, bytes], intact: set[str]) -> int:
     """Puts the rendered files into `out`; returns how many files were written or removed.
 
-    When every file is new (a cold build) the whole folder is written beside `out` and swapped in. Otherwise
-    only the files whose bytes changed are replaced, each atomically, and files no longer made are removed.
+    The site is always swapped in whole (publish.py). When some files are unchanged they are not written
+    again but hard-linked from the published site; when nothing changed at all, nothing is touched.
     """
     from .publish import publish
 
     out = out.resolve()
-    reused = set(new.files)
-    if not intact:  # a cold build: write the folder anew beside `out` and swap it in
+    if not intact:  # a cold build: every file is new
         publish(rendered, out)
         for rel, data in rendered.items():
             new.files[rel] = record(out / rel, data)
@@ -311,35 +439,11 @@ def _publish(out: Path, old: Manifest, new: Manifest, rendered: dict[str, bytes]
     for rel in rendered:
         if rel not in changed:
             new.files[rel] = old.files[rel]
-    gone = [rel for rel in old.files if rel not in rendered and rel not in reused]
-    strays = _strays(out, set(rendered) | reused)
-    for rel in sorted(changed):
-        new.files[rel] = _write(out / rel, rendered[rel])
-    for rel in [*gone, *strays]:
-        _remove(out, rel)
+    gone = [rel for rel in old.files if rel not in new.files and rel not in changed]
+    strays = [rel for rel, _ in files_under(out) if rel not in new.files and rel not in changed]
+    if not changed and not gone and not strays:
+        return 0  # the published site is already exactly this build: no swap, no write
+    publish({rel: rendered[rel] for rel in changed}, out, unchanged=sorted(new.files))
+    for rel in changed:
+        new.files[rel] = record(out / rel, rendered[rel])
     return len(changed) + len(gone) + len(strays)
-
-
-def _strays(out: Path, expected: set[str]) -> list[str]:
-    """Files in `out` that no build made (left by hand): a clean build would not have them either."""
-    return [rel for rel, _ in files_under(out) if rel not in expected]
-
-
-def _write(path: Path, data: bytes) -> FileRecord:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return record(path, data)
-
-
-def _remove(out: Path, rel: str) -> None:
-    path = out / rel
-    path.unlink(missing_ok=True)
-    for parent in path.parents:
-        if parent == out or not parent.is_relative_to(out):
-            break
-        try:
-            parent.rmdir()
-        except OSError:
-            break

@@ -28,6 +28,7 @@ class Context:
     model: SiteModel
     templates: Path
     pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
+    check_only: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -50,6 +51,10 @@ class Context:
             machine=dates.machine,
         )
         env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
+
+        from .headers import CSP
+
+        env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
         return env
 
 
@@ -95,12 +100,12 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, ics, pdf, sitemap, static
+    from . import headers, html, ics, pdf, sitemap, static
 
     # The order matters: html fills Context.pages, which sitemap lists. The PDF comes last of the
     # content outputs because it is the slowest, so a template error elsewhere shows up first.
     return [("html", html.render), ("static", static.render), ("ics", ics.render), ("pdf", pdf.render),
-            ("sitemap", sitemap.render)]
+            ("sitemap", sitemap.render), ("headers", headers.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import calendar
+from .. import calendar, markup
 from ..model import Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 
@@ -112,6 +112,7 @@ def common_variables(model: SiteModel) -> dict[str, Any]:
 def render_page(ctx: Context, common: dict[str, Any], url: str, template_name: str, variables: dict[str, Any]) -> bytes:
     """One page of the plan as the bytes of its file."""
     html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+    html = markup.mark_external(html, ctx.model.site.base_url)
     # The 404 page is served at any missing address, so its links are rooted at the base path.
     html = _rooted(html, ctx.model.site.base_url) if url == "/404.html" else relativize(html, url)
     return html.encode("utf-8")
