@@ -136,7 +136,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per figure for the small corpora")
     parser.add_argument("--big-rounds", type=int, default=3, help="rounds per figure for the 10,000-event corpus")
     parser.add_argument("--quick", action="store_true", help="one round each, no 20,000-event corpus")
+    parser.add_argument("--sizes", default="pages,shipped,mid,big,double",
+                        help="which corpora: pages (1,000 pages and Hugo), shipped, mid (2,000 events), big (10,000), "
+                             "double (20,000)")
     args = parser.parse_args()
+    sizes = set(args.sizes.split(","))
     rounds, big_rounds = (1, 1) if args.quick else (args.rounds, args.big_rounds)
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -151,7 +155,7 @@ def main() -> int:
     big = Corpus("1,000 pages + 10,000 events", WORK / "big" / "content")
     generate.sitegen_corpus(big.content, 1000, 200, 10_000)
     double = Corpus("1,000 pages + 20,000 events", WORK / "double" / "content")
-    if not args.quick:
+    if not args.quick and "double" in sizes:
         generate.sitegen_corpus(double.content, 1000, 200, 20_000)
     hugo_site = WORK / "hugo"
     generate.hugo_site(hugo_site, 1000)
@@ -165,7 +169,7 @@ def main() -> int:
         print(f"  {corpus:<42} {what:<22} {timing.median:7.2f} s  {timing.cpu_median:7.2f} s CPU "
               f"{mib(timing.peak_kib):>5} MiB", file=sys.stderr)
 
-    hugo = hugo_binary()
+    hugo = hugo_binary() if "pages" in sizes else None
     if hugo:
         hugo_out = WORK / "hugo-public"
 
@@ -176,7 +180,9 @@ def main() -> int:
             measure(rounds, [str(hugo), "--quiet", "-s", str(hugo_site), "-d", str(hugo_out),
                              "--cacheDir", str(WORK / "hugo-cache")], fresh_hugo))
 
-    for corpus, n in ((pages, rounds), (shipped, rounds), (mid, rounds), (big, big_rounds)):
+    chosen = [(c, n) for key, c, n in (("pages", pages, rounds), ("shipped", shipped, rounds), ("mid", mid, rounds),
+                                       ("big", big, big_rounds)) if key in sizes]
+    for corpus, n in chosen:
         try:
             add(corpus.name, "cold build", measure(n, corpus.build(clean=True), lambda _i, c=corpus: c.forget()))
         except RuntimeError as exc:
@@ -189,7 +195,7 @@ def main() -> int:
             add(corpus.name, "one event edited", measure(n, corpus.build(), event_edit))
         add(corpus.name, "sitegen check", measure(n, corpus.sitegen("check", "--content", str(corpus.content),
                                                                     "--today", TODAY)))
-    if not args.quick:
+    if not args.quick and "double" in sizes:
         try:
             add(double.name, "cold build", measure(1, double.build(clean=True), lambda _i: double.forget()))
         except RuntimeError as exc:
