@@ -50,9 +50,9 @@ def _paragraph(rng: random.Random) -> str:
 
 def page_body(rng: random.Random, index: int, pages: int) -> str:
     """About 400 words: headings, paragraphs, a list, internal and external links."""
-    other = (index * 7 + 3) % pages
+    other = (index * 7 + 3) % (pages - 3)  # one of the plain pages (three are index, om, tillganglighet)
     parts = [_paragraph(rng), f"## Bakgrund {index}", _paragraph(rng),
-             f"Läs också [sida {other}](/sida-{other:04d}/) och [kalendern](/kalender/) eller "
+             f"Läs också [sida {other}](/sida-{other:04d}/) och [om oss](/om/) eller "
              "[en extern källa](https://www.example.org/kunskap).",
              "## Vad vi gör", "\n".join(f"- {_sentence(rng, rng.randint(3, 8))}" for _ in range(5)),
              _paragraph(rng), "### Kontakt", _paragraph(rng), "## Mer att läsa", _paragraph(rng), _paragraph(rng)]
@@ -62,7 +62,9 @@ def page_body(rng: random.Random, index: int, pages: int) -> str:
 def _pages(rng: random.Random, count: int) -> list[tuple[str, str, str, int | None]]:
     """(slug, title, body, menu) for the start page, a few menu pages and `count` plain pages in all."""
     pages: list[tuple[str, str, str, int | None]] = [("index", "Välkommen", page_body(rng, 0, count), 1),
-                                                      ("om", "Om brukarinflytande", page_body(rng, 1, count), 5)]
+                                                      ("om", "Om brukarinflytande", page_body(rng, 1, count), 5),
+                                                      ("tillganglighet", "Tillgänglighetsredogörelse",
+                                                       page_body(rng, 2, count), None)]
     for index in range(count - len(pages)):
         pages.append((f"sida-{index:04d}", f"Sida {index}: {_sentence(rng, 3)[:-1]}", page_body(rng, index, count), None))
     return pages

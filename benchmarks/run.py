@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,17 +45,17 @@ class Timing:
 
 def run(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """Wall time, CPU time and peak RSS (KiB, the largest of the process and its children) of one command."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
-    if process.stderr:
-        process.stderr.close()
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: many warnings must not block the build
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            error = errors.read().decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
