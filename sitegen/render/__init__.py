@@ -28,6 +28,7 @@ class Context:
     model: SiteModel
     templates: Path
     pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
+    html: dict[str, bytes] = field(default_factory=dict)  # output path -> HTML, filled by the html renderer
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -79,10 +80,10 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, sitemap, static
+    from . import html, search, sitemap, static
 
-    # The order matters: html fills Context.pages, which sitemap lists.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render)]
+    # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
+    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("search", search.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

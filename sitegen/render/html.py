@@ -60,6 +60,27 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every HTML page as (URL, template, variables)."""
+    pages = list(_content_pages(model))
+    yield from pages
+    from .search import executable  # the search page says so when the search index cannot be built
+
+    yield "/sok/", "search.html", {"title": "Sök", "searchable": False, "search_available": executable() is not None}
+    yield "/webbplatskarta/", "site_map.html", {"title": "Webbplatskarta", "searchable": False,
+                                                "groups": _site_map(pages)}
+    yield "/404.html", "404.html", {"title": "Sidan finns inte", "searchable": False}
+
+
+def _site_map(pages: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pages of the site map, grouped as a reader looks for them."""
+    groups: dict[str, list[tuple[str, str]]] = {"Sidor": [], "Aktuellt": [], "Föreningar": [], "Kalender": []}
+    for url, template, variables in pages:
+        group = {"news_item.html": "Aktuellt", "association.html": "Föreningar", "event.html": "Kalender",
+                 "archive.html": "Kalender"}.get(template, "Sidor")
+        groups[group].append((url, "Startsida" if url == "/" else variables["title"]))
+    return [(name, entries) for name, entries in groups.items() if entries]
+
+
+def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if "index" in model.pages:
         yield "/", "index.html", {"page": model.pages["index"], "title": model.pages["index"].meta.title,
                                   "news": model.news[:NEWS_ON_START_PAGE],
@@ -82,7 +103,6 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
         yield event.url, "event.html", {"event": event, "title": event.data.title}
-    yield "/404.html", "404.html", {"title": "Sidan finns inte"}
 
 
 def render(ctx: Context) -> Iterator[Output]:
@@ -93,7 +113,9 @@ def render(ctx: Context) -> Iterator[Output]:
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)
-        yield url_to_path(url), html.encode("utf-8")
+        path, data = url_to_path(url), html.encode("utf-8")
+        ctx.html[path] = data
+        yield path, data
 
 
 def _rooted(html: str, base_url: str) -> str:
