@@ -28,8 +28,8 @@ from sitegen.build import build
 from sitegen.model import load_site
 
 # The site the gates check: the real content, as the coordinator publishes it.
-CONTENT = ROOT / "tests" / "fixtures" / "site"  # TODO: the real content once merged
-TODAY = dt.date(2026, 3, 1)
+CONTENT = ROOT / "content"
+TODAY = dt.date(2026, 11, 24)
 WIDTHS = (320, 1280)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -337,23 +337,27 @@ _FOCUSED = """() => {
   if (!e || e === document.body) return null;
   const r = e.getBoundingClientRect();
   return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
-          cls: e.className || '', x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height,
+          cls: e.className || '', current: e.getAttribute('aria-current'), x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height, sx: scrollX, sy: scrollY,
           inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
 }"""
 _MARGIN = 6  # outlines are drawn around the element: 3 px wide, 2 px away
 
 
 def _shot(tab: Tab, box: dict[str, float]) -> bytes:
-    width = tab.page.evaluate("() => document.documentElement.scrollWidth")
-    x = max(0.0, box["x"] - _MARGIN)
-    y = max(0.0, box["y"] - _MARGIN)
-    clip = {"x": x, "y": y, "width": min(box["w"] + 2 * _MARGIN, width - x), "height": box["h"] + 2 * _MARGIN}
-    return bytes(tab.page.screenshot(clip=clip, full_page=True, animations="disabled", caret="hide"))
+    """The element's box and a margin around it, as seen on the screen at the scroll position where it was focused."""
+    tab.page.evaluate("([x, y]) => scrollTo(x, y)", [box["sx"], box["sy"]])
+    x, y = max(0.0, box["x"] - box["sx"] - _MARGIN), max(0.0, box["y"] - box["sy"] - _MARGIN)
+    size = tab.page.viewport_size
+    clip = {"x": x, "y": y, "width": min(box["w"] + 2 * _MARGIN, size["width"] - x),
+            "height": min(box["h"] + 2 * _MARGIN, size["height"] - y)}
+    return bytes(tab.page.screenshot(clip=clip, animations="disabled", caret="hide"))
 
 
-def focus_problems(tab: Tab, limit: int = 200) -> tuple[list[str], int]:
+def focus_problems(tab: Tab, seen: set[str] | None = None, limit: int = 200) -> tuple[list[str], int]:
     """Tabs through the page open in the tab: the first stop must be a visible skip link, and every stop must
-    look different focused than unfocused. Returns (problems, stops checked)."""
+    look different focused than unfocused. Stops in `seen` (the same control at the same place on an earlier
+    page, such as the menu) are not photographed again. Returns (problems, stops compared)."""
+    seen = set() if seen is None else seen
     problems: list[str] = []
     page = tab.page
     # Tab starts from the top of the page, wherever focus was before.
@@ -361,12 +365,14 @@ def focus_problems(tab: Tab, limit: int = 200) -> tuple[list[str], int]:
                              root.removeAttribute('tabindex'); scrollTo(0, 0); }""")
     before_skip = page.screenshot(animations="disabled")
     stops = []
+    first = None
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(_FOCUSED)
-        if focused is None or (stops and focused == stops[0][0]):
+        if focused is None or focused == first:
             break
-        if not stops:
+        first = first or focused
+        if first is focused:
             if "skip" not in str(focused["cls"]) or not focused["inView"]:
                 problems.append(f"the first Tab does not show a skip link: it focuses {focused['tag']} {focused['text']!r}")
             elif page.screenshot(animations="disabled") == before_skip:
@@ -374,10 +380,13 @@ def focus_problems(tab: Tab, limit: int = 200) -> tuple[list[str], int]:
         if focused["w"] == 0 or focused["h"] == 0:
             problems.append(f"focus on an invisible element: {focused['tag']} {focused['text']!r}")
             continue
-        stops.append((focused, _shot(tab, focused)))
+        key = json.dumps(focused, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            stops.append((focused, _shot(tab, focused)))
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    for focused, after in stops[1:]:
-        if _shot(tab, focused) == after:
+    for focused, after in stops:
+        if focused is not first and _shot(tab, focused) == after:
             problems.append(f"no visible focus on {focused['tag']} {focused['text']!r}")
     return problems, len(stops)
 

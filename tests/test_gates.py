@@ -59,7 +59,7 @@ def test_every_page_and_the_stylesheet_are_valid(site: Site) -> None:
     errors = vnu_errors([*files, site.folder / "static" / "style.css"])
     COUNTS["vnu-filer"] = len(files) + 1
     COUNTS["vnu-fel"] = len(errors)
-    assert errors == []
+    _fail_on({"": errors})
 
 
 # --- gate 3: links ----------------------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def test_every_internal_link_fragment_and_file_resolves(site: Site) -> None:
     COUNTS["interna länkar"] = checked
     COUNTS["externa länkar (make linkcheck)"] = len(external)
     assert checked > 10 * len(site.pages)  # the menu and footer alone give every page more than ten
-    assert problems == []
+    _fail_on({"": problems})
 
 
 # --- gate 4: privacy --------------------------------------------------------------------------------------------
@@ -79,7 +79,8 @@ def test_no_page_calls_another_host_sets_cookies_or_stores_anything(site: Site, 
     found = {}
     for page in site.pages:
         tab.open(site.url(page))
-        tab.page.wait_for_load_state("networkidle")
+        if "<script" in site.html(page):  # a script may ask for more after the page has loaded
+            tab.page.wait_for_load_state("networkidle")
         found[page] = privacy_problems(tab)
     _fail_on(found)
 
@@ -89,9 +90,10 @@ def test_no_page_calls_another_host_sets_cookies_or_stores_anything(site: Site, 
 def test_first_tab_shows_skip_link_and_focus_is_visible_everywhere(site: Site, tabs: dict[int, Tab]) -> None:
     tab = tabs[1280]
     found = {}
+    seen: set[str] = set()  # the menu and the footer are photographed on the first page that has them
     for page in site.pages:
         tab.open(site.url(page))
-        found[page], stops = focus_problems(tab)
+        found[page], stops = focus_problems(tab, seen)
         COUNTS["fokusstopp"] += stops
     _fail_on(found)
 
@@ -108,14 +110,14 @@ def test_every_title_is_unique(site: Site) -> None:
     for page in site.pages:
         html = site.html(page)
         titles[page] = html[html.index("<title>") + 7:html.index("</title>")]
-    assert duplicate_titles(titles) == []
+    _fail_on({"": duplicate_titles(titles)})
 
 
 # --- gate 7: the accessibility statement ------------------------------------------------------------------------
 
 def test_accessibility_statement_has_what_digg_requires(site: Site) -> None:
     assert (site.folder / STATEMENT / "index.html").is_file(), "the site has no accessibility statement"
-    assert statement_problems(site.html(STATEMENT)) == []
+    _fail_on({STATEMENT: statement_problems(site.html(STATEMENT))})
 
 
 def test_every_page_links_the_statement_from_its_footer(site: Site) -> None:

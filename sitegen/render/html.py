@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..model import Occurrence, Page, SiteModel
+from .. import dates
+from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 
 # Pages made from data files. A Markdown page with the same slug gives them their title and intro.
@@ -102,7 +103,15 @@ def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]
     if model.events:
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
-        yield event.url, "event.html", {"event": event, "title": event.data.title}
+        yield event.url, "event.html", {"event": event, "title": _event_title(event)}
+
+
+def _event_title(event: CalendarEvent) -> str:
+    """The page title of an event: its name and date, so that this spring's and this autumn's meeting differ."""
+    if not event.occurrences:
+        return event.data.title
+    first = dates.short_day(event.occurrences[0].first_day)
+    return f"{event.data.title}, {'från ' if len(event.occurrences) > 1 else ''}{first}"
 
 
 def render(ctx: Context) -> Iterator[Output]:
