@@ -9,7 +9,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 # `make test`; Lighthouse (a devDependency) only for `make lighthouse`.
 NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: site test check serve bench lint update-golden system-deps clean lighthouse linkcheck
+.PHONY: site test check serve bench bench-calendar lint update-golden system-deps clean lighthouse linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ linkcheck: $(VENV)/.installed
 
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
+
+bench-calendar: system-deps $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_calendar.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check sitegen tests build.py

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import dates, markup
+from .. import calendar, dates, markup
 from ..model import SiteModel
 
 Output = tuple[str, bytes]
@@ -50,6 +50,7 @@ class Context:
             span=dates.span,
             machine=dates.machine,
         )
+        env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
         return env
 
 
@@ -80,10 +81,13 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, search, sitemap, static
+    from . import html, ics, pdf, search, sitemap, static
 
     # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("search", search.render)]
+    # The PDF comes last of the content outputs because it is the slowest, so a template error elsewhere
+    # shows up first.
+    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("pdf", pdf.render),
+            ("sitemap", sitemap.render), ("search", search.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import dates
+from .. import calendar, dates
 from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 
@@ -76,7 +76,7 @@ def _site_map(pages: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, l
     groups: dict[str, list[tuple[str, str]]] = {"Sidor": [], "Aktuellt": [], "Föreningar": [], "Kalender": []}
     for url, template, variables in pages:
         group = {"news_item.html": "Aktuellt", "association.html": "Föreningar", "event.html": "Kalender",
-                 "archive.html": "Kalender"}.get(template, "Sidor")
+                 "archive.html": "Kalender", "calendar_filter.html": "Kalender"}.get(template, "Sidor")
         groups[group].append((url, "Startsida" if url == "/" else variables["title"]))
     return [(name, entries) for name, entries in groups.items() if entries]
 
@@ -104,6 +104,8 @@ def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
         yield event.url, "event.html", {"event": event, "title": _event_title(event)}
+    if model.events:
+        yield from calendar_filters(model)
 
 
 def _event_title(event: CalendarEvent) -> str:
@@ -112,6 +114,22 @@ def _event_title(event: CalendarEvent) -> str:
         return event.data.title
     first = dates.short_day(event.occurrences[0].first_day)
     return f"{event.data.title}, {'från ' if len(event.occurrences) > 1 else ''}{first}"
+
+
+def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """A calendar page per municipality and per association: filters that work without JavaScript."""
+    for place in calendar.places(model):
+        feed = calendar.place_feed(model, place)
+        months = by_month([o for o in model.upcoming if o.event.data.municipality == place])
+        lead = ("Händelser på nätet." if place == "Digitalt" else "Händelser för hela länet." if place == "Hela länet"
+                else f"Kommande händelser i {place}.")
+        yield feed.page or "", "calendar_filter.html", {"title": f"Kalender: {place}", "lead": lead, "feed": feed,
+                                                        "months": months}
+    for association in model.associations:
+        feed = calendar.association_feed(model, association.id)
+        yield feed.page or "", "calendar_filter.html", {
+            "title": f"Kalender: {association.name}", "feed": feed, "months": by_month(model.events_of(association.id)),
+            "lead": f"Kommande händelser som {association.name} arrangerar eller är med och arrangerar."}
 
 
 def render(ctx: Context) -> Iterator[Output]:
