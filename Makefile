@@ -9,7 +9,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 # `make test`; Lighthouse (a devDependency) only for `make lighthouse`.
 NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: site test check serve bench bench-calendar lint update-golden system-deps clean lighthouse linkcheck
+.PHONY: site test check serve bench bench-calendar lint update-golden schemas system-deps clean lighthouse linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lighthouse: system-deps $(VENV)/.installed node_modules/.lighthouse
 # External links of the built site: a report, never a failed build (the other sites are not ours to fix).
 linkcheck: $(VENV)/.installed
 	$(BIN)/python tests/tools/linkcheck.py
+
+# JSON Schemas for editors, from the content models; a test fails when the committed ones are stale.
+schemas: $(VENV)/.installed
+	$(BIN)/sitegen schema --out schemas
 
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py

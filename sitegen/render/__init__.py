@@ -51,6 +51,10 @@ class Context:
             machine=dates.machine,
         )
         env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
+
+        from .headers import CSP
+
+        env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
         return env
 
 
@@ -81,13 +85,13 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, ics, pdf, search, sitemap, static
+    from . import headers, html, ics, pdf, search, sitemap, static
 
     # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
     # The PDF comes last of the content outputs because it is the slowest, so a template error elsewhere
     # shows up first.
     return [("html", html.render), ("static", static.render), ("ics", ics.render), ("pdf", pdf.render),
-            ("sitemap", sitemap.render), ("search", search.render)]
+            ("sitemap", sitemap.render), ("headers", headers.render), ("search", search.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

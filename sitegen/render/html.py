@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import calendar, dates
+from .. import calendar, dates, markup
 from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 
@@ -137,6 +137,7 @@ def render(ctx: Context) -> Iterator[Output]:
     common = {"site": model.site, "model": model, "menu": _menu(model)}
     for url, template_name, variables in plan(model):
         html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+        html = markup.mark_external(html, model.site.base_url)
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)

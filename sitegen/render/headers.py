@@ -1,0 +1,28 @@
+"""Headers renderer: `_headers`, read by static hosts (Netlify, Cloudflare Pages and the like) for HTTP headers.
+
+The same Content-Security-Policy is in every page's <meta> tag, for hosts that ignore this file. It
+allows only the site's own origin: no inline scripts or styles, no third-party requests. A JSON-LD block
+(<script type="application/ld+json">) is data, not a script, and is not blocked by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import Context, Output
+
+CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'"
+# Only an HTTP header can forbid framing; a <meta> tag with frame-ancestors is ignored by browsers.
+HEADER_CSP = f"{CSP}; frame-ancestors 'none'"
+
+HEADERS = {
+    "Content-Security-Policy": HEADER_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def render(ctx: Context) -> Iterator[Output]:
+    lines = ["/*", *(f"  {name}: {value}" for name, value in HEADERS.items())]
+    yield "_headers", ("\n".join(lines) + "\n").encode("utf-8")
