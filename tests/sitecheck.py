@@ -83,7 +83,8 @@ def build_site(content: Path, out: Path, today: dt.date = TODAY) -> Site:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site folder under the site's base path, as the real host does, and says nothing."""
+    """Serves the site folder under the site's base path with the headers of its `_headers` file, as a static
+    host does (so the Content-Security-Policy is enforced twice: from <meta> and from HTTP), and says nothing."""
 
     site: Site
 
@@ -93,8 +94,29 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return str(self.site.folder / "-outside-the-base-path-")
         return str(self.site.folder / unquote(path[len(self.site.base_path):]))
 
+    def end_headers(self) -> None:
+        for name, value in _host_headers(self.site.folder, urlsplit(self.path).path):
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def _host_headers(folder: Path, path: str) -> list[tuple[str, str]]:
+    """The HTTP headers the site's `_headers` file gives this path, as a static host that reads it would send."""
+    file = folder / "_headers"
+    if not file.is_file():
+        return []
+    headers, applies = [], False
+    for line in file.read_text(encoding="utf-8").splitlines():
+        if line and not line[0].isspace():
+            pattern = re.escape(line.strip()).replace(r"\*", ".*")
+            applies = re.fullmatch(pattern, path) is not None
+        elif applies and ":" in line:
+            name, value = line.strip().split(":", 1)
+            headers.append((name, value.strip()))
+    return headers
 
 
 @functools.cache
@@ -124,9 +146,11 @@ class Tab:
     page: Any
     origin: str
     requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the browser console's errors, such as a blocked script
 
     def open(self, url: str) -> None:
         self.requests.clear()
+        self.errors.clear()
         self.page.goto(url, wait_until="load")
 
     def foreign_requests(self) -> list[str]:
@@ -145,6 +169,7 @@ def new_tab(browser: Any, width: int, origin: str) -> Tab:
             route.abort("blockedbyclient")
 
     context.route("**/*", route)
+    tab.page.on("console", lambda message: tab.errors.append(message.text) if message.type == "error" else None)
     return tab
 
 

@@ -30,6 +30,7 @@ def _search(tab: Tab, site: Site, query: str) -> list[str]:
 def test_search_finds_the_page(site: Site, tabs: dict[int, Tab], query: str, expected: str) -> None:
     results = _search(tabs[1280], site, query)
     assert any(re.fullmatch(expected, r) for r in results), results
+    assert tabs[1280].errors == []  # nothing blocked by the Content-Security-Policy, no script error
 
 
 def test_search_page_is_accessible_private_and_keyboard_friendly_with_results(site: Site, tabs: dict[int, Tab]) -> None:
