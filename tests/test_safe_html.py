@@ -65,6 +65,9 @@ def test_no_script_handler_style_frame_or_dangerous_url_reaches_a_page(pasted_si
             assert "<" not in data, f"{page.relative_to(out)}: {data}"
             json.loads(data)
         text = re.sub(r'<script type="application/ld\+json">.*?</script>', "", text, flags=re.S)
+        if page == out / "sok" / "index.html":  # the search page's own two scripts, from the site's own files
+            for src in ("../pagefind/pagefind-ui.js", "../static/sok.js"):
+                text = text.replace(f'<script src="{src}" defer></script>', "", 1)
         for pattern in DANGEROUS:
             assert not re.search(pattern, text, re.IGNORECASE), f"{page.relative_to(out)}: {pattern}"
 
