@@ -32,6 +32,8 @@ def executable() -> Path | None:
 
 
 def render(ctx: Context) -> Iterator[Output]:
+    if ctx.check_only:  # `sitegen check` looks for errors in the content; the index has none to find
+        return
     program = executable()
     if program is None:
         ctx.model.warnings.append(Problem("Sökfunktionen", None, None, MISSING, "varning"))
