@@ -350,6 +350,9 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
                 new.units[name] = {"key": key, "deps": deps, "outputs": [rel]}
                 units_rendered += 1
         new.pages = len(plan)
+        for url, _, _ in plan:  # every page's HTML for renderers that read them all (the search index)
+            rel = url_to_path(url)
+            ctx.html[rel] = rendered[rel] if rel in rendered else (out / rel).read_bytes()
         details["pages"] = time.perf_counter() - started
 
         # Every other renderer: one unit each, keyed by the input groups it declares.

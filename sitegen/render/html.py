@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import calendar, markup
-from ..model import Occurrence, Page, SiteModel
+from .. import calendar, dates, markup
+from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 
 # Pages made from data files. A Markdown page with the same slug gives them their title and intro.
@@ -61,6 +61,27 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every HTML page as (URL, template, variables)."""
+    pages = list(_content_pages(model))
+    yield from pages
+    from .search import executable  # the search page says so when the search index cannot be built
+
+    yield "/sok/", "search.html", {"title": "Sök", "searchable": False, "search_available": executable() is not None}
+    yield "/webbplatskarta/", "site_map.html", {"title": "Webbplatskarta", "searchable": False,
+                                                "groups": _site_map(pages)}
+    yield "/404.html", "404.html", {"title": "Sidan finns inte", "searchable": False}
+
+
+def _site_map(pages: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pages of the site map, grouped as a reader looks for them."""
+    groups: dict[str, list[tuple[str, str]]] = {"Sidor": [], "Aktuellt": [], "Föreningar": [], "Kalender": []}
+    for url, template, variables in pages:
+        group = {"news_item.html": "Aktuellt", "association.html": "Föreningar", "event.html": "Kalender",
+                 "archive.html": "Kalender", "calendar_filter.html": "Kalender"}.get(template, "Sidor")
+        groups[group].append((url, "Startsida" if url == "/" else variables["title"]))
+    return [(name, entries) for name, entries in groups.items() if entries]
+
+
+def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if "index" in model.pages:
         yield "/", "index.html", {"page": model.pages["index"], "title": model.pages["index"].meta.title,
                                   "news": model.news[:NEWS_ON_START_PAGE],
@@ -82,10 +103,17 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if model.events:
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
-        yield event.url, "event.html", {"event": event, "title": event.data.title}
+        yield event.url, "event.html", {"event": event, "title": _event_title(event)}
     if model.events:
         yield from calendar_filters(model)
-    yield "/404.html", "404.html", {"title": "Sidan finns inte"}
+
+
+def _event_title(event: CalendarEvent) -> str:
+    """The page title of an event: its name and date, so that this spring's and this autumn's meeting differ."""
+    if not event.occurrences:
+        return event.data.title
+    first = dates.short_day(event.occurrences[0].first_day)
+    return f"{event.data.title}, {'från ' if len(event.occurrences) > 1 else ''}{first}"
 
 
 def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -122,7 +150,9 @@ def render(ctx: Context) -> Iterator[Output]:
     common = common_variables(ctx.model)
     for url, template_name, variables in plan(ctx.model):
         ctx.pages.append(url)
-        yield url_to_path(url), render_page(ctx, common, url, template_name, variables)
+        path, data = url_to_path(url), render_page(ctx, common, url, template_name, variables)
+        ctx.html[path] = data
+        yield path, data
 
 
 def _rooted(html: str, base_url: str) -> str:
