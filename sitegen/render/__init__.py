@@ -79,10 +79,10 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import html, sitemap, static
+    from . import feeds, html, sitemap, static
 
     # The order matters: html fills Context.pages, which sitemap lists.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render)]
+    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("feeds", feeds.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..lastmod import last_modified
 from ..model import Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
+from .updated import updated
 
 # Pages made from data files. A Markdown page with the same slug gives them their title and intro.
 DATA_PAGES = {
@@ -88,8 +90,10 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def render(ctx: Context) -> Iterator[Output]:
     model = ctx.model
     common = {"site": model.site, "model": model, "menu": _menu(model)}
+    history = last_modified(model.content_dir, model.today)
     for url, template_name, variables in plan(model):
-        html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+        html = ctx.env.get_template(template_name).render(**common, **variables, url=url,
+                                                          updated=updated(url, variables, model, history))
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)
