@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need (installed with apt-get when run as root).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
-.PHONY: site test check serve bench lint update-golden system-deps clean
+.PHONY: site test check serve bench bench-serve lint update-golden system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ site: system-deps $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/sitegen check
 
+serve: $(VENV)/.installed
+	$(BIN)/sitegen serve $(if $(PORT),--port $(PORT))
+
+# Save -> reloaded page in the preview (a real headless Chromium when /usr/bin/chromium is there).
+bench-serve: $(VENV)/.installed
+	$(BIN)/python benchmarks/preview_loop.py $(if $(wildcard /usr/bin/chromium),--browser)
+
 test: system-deps $(VENV)/.installed
 	$(BIN)/pytest
 
@@ -35,7 +42,7 @@ update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check sitegen tests build.py
+	$(BIN)/ruff check sitegen tests build.py benchmarks
 	$(BIN)/mypy
 
 clean:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +81,44 @@ def check(content: Path, today: dt.date | None) -> None:
     _warn(model.warnings)
     click.echo(f"Innehållet är i ordning: {len(model.pages)} sidor, {len(model.news)} nyheter, "
                f"{len(model.associations)} föreningar, {len(model.events)} händelser.")
+
+
+@main.command()
+@content_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+              help="Mappen som webbplatsen byggs till.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
+              show_default=True, help="Mappen med mallarna.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten på den här datorn (0 = välj en ledig).")
+@today_option
+def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date | None) -> None:
+    """Förhandsvisa webbplatsen: bygger om och laddar om sidan när du sparar en fil."""
+    from .serve import Outcome, Preview
+
+    def report(outcome: Outcome) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        if outcome.ok:
+            click.echo(f"{stamp} Byggt på {outcome.seconds:.2f} s ({outcome.message}).")
+        else:
+            click.echo(f"{stamp} {outcome.message}\n", err=True)
+
+    try:
+        preview = Preview(content, out, templates, today, port=port, report=report)
+    except OSError as exc:
+        click.echo(f"Porten {port} går inte att använda ({exc.strerror}). Kanske körs förhandsvisningen redan? "
+                   f"Välj en annan port, till exempel --port {port + 1 if port else 8001}.", err=True)
+        sys.exit(1)
+    preview.start()
+    click.echo(f"Förhandsvisningen finns på {preview.url}  (tryck Ctrl+C för att sluta)", err=False)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("\nFörhandsvisningen är stoppad.")
+    finally:
+        preview.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .. import dates, markup
 from ..model import SiteModel
+from . import template_cache
 
 Output = tuple[str, bytes]
 
@@ -38,6 +39,7 @@ class Context:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_cache.TEMPLATES,
         )
         env.filters.update(
             markdown=lambda text: Markup(markup.to_html(text)),

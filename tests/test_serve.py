@@ -1,0 +1,134 @@
+"""The preview server: serves the built site, rebuilds on save, shows the Swedish error list, recovers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import ROOT, TEMPLATES
+
+from sitegen.serve import RELOAD_PATH, WAIT_PATH, Preview
+
+# Polling bound for "the change is visible": the rebuild itself takes a fraction of a second (see
+# `make bench`); the bound only keeps a broken watcher from hanging the test run.
+DEADLINE = 10.0
+
+
+def get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=DEADLINE) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode("utf-8")
+
+
+def poll(url: str, expected: str) -> str:
+    """The page at `url` once it contains `expected`, asking again until DEADLINE."""
+    stop = time.monotonic() + DEADLINE
+    while True:
+        body = get(url)[2]
+        if expected in body or time.monotonic() > stop:
+            return body
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def preview(scratch_project, tmp_path):
+    scratch_project.write("files/kalender.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    server = Preview(scratch_project.content, tmp_path / "public", TEMPLATES, dt.date(2026, 3, 1), port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_serves_the_site_with_the_reload_script_only_over_http(preview):
+    status, content_type, body = get(preview.url)
+    assert status == 200 and content_type == "text/html; charset=utf-8"
+    assert "Startsidans text." in body
+    assert f'<script src="{RELOAD_PATH}"' in body
+    assert "<script" not in (preview.out / "index.html").read_text(encoding="utf-8")
+    assert get(preview.url + RELOAD_PATH.lstrip("/"))[0] == 200
+
+
+def test_ics_is_served_as_text_calendar(preview):
+    status, content_type, body = get(preview.url + "files/kalender.ics")
+    assert (status, content_type) == (200, "text/calendar; charset=utf-8")
+    assert body.startswith("BEGIN:VCALENDAR")
+
+
+def test_missing_page_gets_the_404_page(preview):
+    status, _type, body = get(preview.url + "finns-inte/")
+    assert status == 404
+    assert "Sidan finns inte" in body
+
+
+def test_change_error_and_recovery(preview, scratch_project):
+    index = scratch_project.content / "pages" / "index.md"
+    index.write_text("---\ntitle: Välkommen\nmenu: 1\n---\nNy text på startsidan.\n", encoding="utf-8")
+    assert "Ny text på startsidan." in poll(preview.url, "Ny text på startsidan.")
+
+    scratch_project.write("events/2026.yaml", "- id: mote-1\n  title: Dialogmöte\n  start: 2026-02-30 18:00\n"
+                                              "  municipality: Gävle\n")
+    page = poll(preview.url + "kalender/", "Webbplatsen kan inte visas just nu")
+    assert "Webbplatsen kan inte visas just nu" in page
+    assert re.search(r"<strong>site/events/2026\.yaml</strong>, rad 3, fältet ”start”|"
+                     r"<strong>content/events/2026\.yaml</strong>, rad 3, fältet ”start”", page)
+    assert "är inget giltigt datum" in page
+    assert get(preview.url)[0] == 500
+    assert "Ny text på startsidan." in (preview.out / "index.html").read_text(encoding="utf-8"), "last good site kept"
+
+    scratch_project.write("events/2026.yaml", "- id: mote-1\n  title: Dialogmöte i mars\n  start: 2026-03-12 18:00\n"
+                                              "  municipality: Gävle\n")
+    assert "Dialogmöte i mars" in poll(preview.url + "kalender/", "Dialogmöte i mars")
+    assert get(preview.url)[0] == 200
+
+
+def test_template_error_is_shown_too(scratch_project, tmp_path):
+    templates = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(TEMPLATES, templates)
+    server = Preview(scratch_project.content, tmp_path / "public", templates, dt.date(2026, 3, 1), port=0)
+    server.start()
+    try:
+        (templates / "base.html").write_text("<p>\n{% if %}\n", encoding="utf-8")
+        body = poll(server.url, "Webbplatsen kan inte visas just nu")
+        assert "base.html, rad 2, har ett syntaxfel" in body
+    finally:
+        server.stop()
+
+
+def test_wait_endpoint_answers_when_a_rebuild_finishes(preview, scratch_project):
+    version = preview.version
+    # Without a change the wait would block; a save ends it with the new version.
+    scratch_project.write("pages/om.md", "---\ntitle: Om\n---\nText.\n")
+    status, _type, body = get(f"{preview.url}{WAIT_PATH.lstrip('/')}?v={version}")
+    assert status == 200 and int(body) > version
+
+
+def test_serve_command_runs_and_stops(scratch_project, tmp_path):
+    with subprocess.Popen([sys.executable, "-m", "sitegen.cli", "serve", "--content", str(scratch_project.content),
+                           "--out", str(tmp_path / "public"), "--templates", str(TEMPLATES), "--port", "0"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        _read_page_then_stop(proc)
+
+
+def _read_page_then_stop(proc: subprocess.Popen[str]) -> None:
+    try:
+        line = proc.stdout.readline()
+        while line and "Förhandsvisningen finns på" not in line:
+            line = proc.stdout.readline()
+        url = re.search(r"http://\S+", line).group(0)
+        assert "Startsidans text." in get(url)[2]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=DEADLINE)
+    assert proc.returncode == 0
+    assert "Förhandsvisningen är stoppad." in proc.stdout.read()
