@@ -31,11 +31,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _normal(text: str) -> str:
-    text = html.unescape(text)
-    text = re.sub(r"[”“\"’']", '"', text)
-    text = re.sub(r"[–—‑]", "-", text)
-    text = text.replace("\u00a0", " ").replace("", " ").replace("•", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    """The words of a text, lower case, without punctuation or layout (list marks, quotes, dashes)."""
+    words = re.findall(r"[\w§:/]+", html.unescape(text).lower())
+    return " " + " ".join(w.strip(":/") for w in words) + " "
 
 
 @pytest.fixture(scope="module")
@@ -58,36 +56,33 @@ def test_every_association_and_event_has_a_page(site):
     assert len(list((site / "kalender").glob("20*/*/index.html"))) >= 8
 
 
-def _seed_000_lines() -> list[str]:
-    text = (SEEDS / "000_17f82666d06f58f7.txt").read_text(encoding="utf-8")
-    table = text[text.index("Former av delaktighet"):text.index("Definitioner")]
-    text = text.replace(table, "")  # the table's cells are checked cell by cell below
-    return [line for line in (_normal(raw) for raw in text.splitlines()) if len(line) >= 25]
-
-
-def _seed_001_sentences() -> list[str]:
-    text = (SEEDS / "001_b96f59038960b6e2.txt").read_text(encoding="utf-8")
+def _seed_lines(name: str) -> list[str]:
+    """The seed's lines of 40 characters or more, as words (list numbers and bullets dropped)."""
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    if "Former av delaktighet" in text:
+        table = text[text.index("Former av delaktighet"):text.index("Definitioner")]
+        text = text.replace(table, "")  # the table's cells are checked cell by cell below
     text = re.sub(r"https?://\S+", " ", text)
-    text = text.replace("", "\n\n")
-    sentences = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        flat = _normal(paragraph).lstrip("- ")
-        sentences += [s.strip() for s in re.split(r"(?<=[.:])\s+(?=[A-ZÅÄÖ])", flat) if len(s.strip()) >= 40]
-    return sentences
+    # The assignment is a PDF: its links show the linked page's title, and its picture only a caption.
+    # On the site those are real links and a named picture, so the link titles are not looked for.
+    text = re.sub(r"(Checklista|Brukarinflytande|Föreningsnätverk) - Region\s+Gävleborg \(regiongavleborg\.se\)", "", text)
+    text = re.sub(r"^\s*Bild\. ", "", text, flags=re.M)
+    lines = [re.sub(r"^\s*\d+\.\s", "", raw) for raw in text.splitlines()]
+    return [_normal(line) for line in lines if len(line.strip()) >= 40]
 
 
-@pytest.mark.parametrize("line", _seed_000_lines())
+@pytest.mark.parametrize("line", _seed_lines("000_17f82666d06f58f7.txt"))
 def test_text_of_current_page_is_on_the_site(site_text, line):
     assert line in site_text
 
 
-@pytest.mark.parametrize("sentence", _seed_001_sentences())
-def test_text_of_assignment_2022_is_on_the_site(site_text, sentence):
-    assert sentence in site_text
+@pytest.mark.parametrize("line", _seed_lines("001_b96f59038960b6e2.txt"))
+def test_text_of_assignment_2022_is_on_the_site(site_text, line):
+    assert line in site_text
 
 
 def test_delaktighetstrappa_table_has_every_cell_of_the_seed(site):
-    page = _normal(re.sub(r"<[^>]+>", " ", (site / "delaktighetstrappa/index.html").read_text(encoding="utf-8")))
+    page = re.sub(r"<[^>]+>", " ", (site / "delaktighetstrappa/index.html").read_text(encoding="utf-8"))
     for cell in ["Envägskommunikation", "Frågor och svar", "Veta", "Tidning", "Webb", "Trycksak", "Stormöte",
                  "Inhämta synpunkter", "Ofta punktinsats", "Tycka", "Enkät", "Fokusgrupp", "Samråd",
                  "Områdesvandring", "Utbyte av tankar", "Ofta flera tillfällen", "Resonera", "Dialogseminarium",
@@ -109,7 +104,7 @@ def test_internal_links_resolve(site):
     for page in site.rglob("*.html"):
         if page.name == "404.html":
             continue
-        for target in re.findall(r'(?:href|src)="([^"#:?]+)', page.read_text(encoding="utf-8")):
+        for target in re.findall(r'(?:href|src)="(?![a-z]+:)([^"#?]+)', page.read_text(encoding="utf-8")):
             resolved = (page.parent / target).resolve()
             assert resolved.is_file() or (resolved / "index.html").is_file(), f"{page}: {target}"
 
@@ -118,3 +113,19 @@ def test_dates_are_swedish(site):
     text = (site / "kalender/index.html").read_text(encoding="utf-8")
     assert re.search(r"(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) \d{1,2} [a-zé]+ 20\d\d, kl\. \d\d\.\d\d", text)
     assert "<time datetime=" in text
+
+
+def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>", text)
+        assert all('type="application/ld+json"' in tag for tag in scripts), page
+        assert not re.search(r'\ssrc="(https?:)?//', text), page
+        assert not re.search(r'<link\b[^>]*href="(https?:)?//', text), page
+        assert "<iframe" not in text, page
+
+
+def test_one_stylesheet_shared_by_every_page(site):
+    assert [p.name for p in site.rglob("*.css")] == ["style.css"]
+    for page in site.rglob("*.html"):
+        assert len(re.findall(r'<link rel="stylesheet"', page.read_text(encoding="utf-8"))) == 1, page
