@@ -85,12 +85,16 @@ class Preview:
         try:
             result = build(self.content, self.out, self.templates, self.today)
         except ContentError as exc:
-            outcome, error = Outcome(False, time.perf_counter() - started, exc.show()), error_page(exc.problems)
+            errors = [p for p in exc.problems if p.severity == "fel"]
+            text = "\n".join([f"Innehållet har {len(errors)} fel; förhandsvisningen visar dem i stället för webbplatsen:",
+                              *(f"  {p}" for p in exc.problems),
+                              "Rätta och spara filen, så byggs webbplatsen om av sig själv."])
+            outcome, error = Outcome(False, time.perf_counter() - started, text), error_page(exc.problems, out=self.out)
         except SitegenError as exc:
-            outcome, error = Outcome(False, time.perf_counter() - started, exc.show()), error_page([], exc.show())
+            outcome, error = Outcome(False, time.perf_counter() - started, exc.show()), error_page([], exc.show(), out=self.out)
         except Exception as exc:  # a bug must not stop the preview; show it and keep watching
             text = f"Ett oväntat fel i generatorn: {type(exc).__name__}: {exc}"
-            outcome, error = Outcome(False, time.perf_counter() - started, text), error_page([], text)
+            outcome, error = Outcome(False, time.perf_counter() - started, text), error_page([], text, out=self.out)
         else:
             outcome, error = Outcome(True, result.seconds, f"{result.pages} sidor"), None
         with self._changed:
@@ -139,7 +143,7 @@ class Preview:
             thread.join(timeout=10)
 
 
-def error_page(problems: list[Problem], text: str = "") -> str:
+def error_page(problems: list[Problem], text: str = "", out: Path = Path("public")) -> str:
     """The page shown instead of the site while it cannot be built."""
     errors = [p for p in problems if p.severity == "fel"]
     if problems:
@@ -173,7 +177,7 @@ pre {{ white-space: pre-wrap; background: #fdf1f1; padding: .8rem; }}
 <h1>Webbplatsen kan inte visas just nu</h1>
 <p>{lead}</p>
 {body}
-<p>Den förra versionen av webbplatsen finns kvar i utmappen; ingenting publiceras förrän felen är rättade.</p>
+<p>Den förra fungerande versionen av webbplatsen finns kvar i mappen {html.escape(out.name)}/.</p>
 </main>
 </body>
 </html>
