@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,8 +93,6 @@ def test_change_error_and_recovery(preview, scratch_project):
 
 def test_template_error_is_shown_too(scratch_project, tmp_path):
     templates = tmp_path / "templates"
-    import shutil
-
     shutil.copytree(TEMPLATES, templates)
     server = Preview(scratch_project.content, tmp_path / "public", templates, dt.date(2026, 3, 1), port=0)
     server.start()
@@ -132,3 +131,36 @@ def _read_page_then_stop(proc: subprocess.Popen[str]) -> None:
         proc.wait(timeout=DEADLINE)
     assert proc.returncode == 0
     assert "Förhandsvisningen är stoppad." in proc.stdout.read()
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium for a real browser")
+def test_the_open_page_reloads_itself_in_a_real_browser(preview, scratch_project, tmp_path):
+    seen: list[int] = []
+    original = preview.wait_for_change
+
+    def recording(version: int, timeout: float) -> int:
+        seen.append(version)  # the page's script asks "anything newer than the version I was served with?"
+        return original(version, timeout)
+
+    preview.wait_for_change = recording
+    browser = subprocess.Popen(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                "--disable-component-update", "--disable-sync", "--no-first-run",
+                                f"--user-data-dir={tmp_path / 'chrome'}", "--remote-debugging-port=0", preview.url],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _until(lambda: preview.version in seen), "the page's reload script never asked the server"
+        before = preview.version
+        scratch_project.write("pages/index.md", "---\ntitle: Välkommen\nmenu: 1\n---\nÄndrad.\n")
+        assert _until(lambda: any(v > before for v in seen)), "the page was not reloaded after the save"
+    finally:
+        browser.terminate()
+        browser.wait(timeout=DEADLINE)
+
+
+def _until(condition) -> bool:
+    stop = time.monotonic() + DEADLINE * 3  # a cold browser start is slow on a busy machine
+    while not condition():
+        if time.monotonic() > stop:
+            return False
+        time.sleep(0.02)
+    return True
