@@ -23,6 +23,7 @@ def test_github_pages_publishes_only_after_make_test_on_main():
     assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
     checkout = build["steps"][0]
     assert checkout["uses"].startswith("actions/checkout") and checkout["with"]["fetch-depth"] == 0
+    assert runs.index('git config --global --add safe.directory "$GITHUB_WORKSPACE"') < runs.index("make test")
     assert flow["on"]["schedule"], "a nightly build moves past events to the archive"
 
 
