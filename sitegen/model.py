@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from . import schema
 from .errors import ContentError, Problem, display_path
+from .lastmod import last_modified
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -121,6 +122,7 @@ class SiteModel:
     files: list[str]
     today: dt.date
     warnings: list[Problem] = field(default_factory=list)
+    history: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
 
     @cached_property
     def occurrences(self) -> list[Occurrence]:
@@ -378,4 +380,5 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
         raise ContentError(problems)
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                      definitions, _files(content_dir), today,
-                     warnings=[p for p in problems if p.severity != "fel"])
+                     warnings=[p for p in problems if p.severity != "fel"],
+                     history=last_modified(content_dir, today))

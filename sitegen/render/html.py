@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..lastmod import last_modified
 from ..model import Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 from .updated import updated
@@ -61,7 +60,12 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 
 
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every HTML page as (URL, template, variables)."""
+    """Every HTML page as (URL, template, variables), each with the date its content last changed."""
+    for url, template, variables in _pages(model):
+        yield url, template, {**variables, "updated": updated(url, variables, model)}
+
+
+def _pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if "index" in model.pages:
         yield "/", "index.html", {"page": model.pages["index"], "title": model.pages["index"].meta.title,
                                   "news": model.news[:NEWS_ON_START_PAGE],
@@ -90,10 +94,8 @@ def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def render(ctx: Context) -> Iterator[Output]:
     model = ctx.model
     common = {"site": model.site, "model": model, "menu": _menu(model)}
-    history = last_modified(model.content_dir, model.today)
     for url, template_name, variables in plan(model):
-        html = ctx.env.get_template(template_name).render(**common, **variables, url=url,
-                                                          updated=updated(url, variables, model, history))
+        html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)

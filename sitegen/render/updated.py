@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ..errors import display_path
-from ..lastmod import History, newest
+from ..lastmod import newest
 from ..model import SiteModel
 
 # Data pages and the files their lists come from (besides their optional Markdown intro page).
@@ -40,5 +40,5 @@ def sources(url: str, variables: dict[str, Any], model: SiteModel) -> list[str]:
     return found
 
 
-def updated(url: str, variables: dict[str, Any], model: SiteModel, history: History) -> dt.date:
-    return newest(history, sources(url, variables, model), model.today)
+def updated(url: str, variables: dict[str, Any], model: SiteModel) -> dt.date:
+    return newest(model.history, sources(url, variables, model), model.today)
