@@ -95,7 +95,11 @@ def check(content: Path, today: dt.date | None) -> None:
               help="Porten på den här datorn (0 = välj en ledig).")
 @today_option
 def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date | None) -> None:
-    """Förhandsvisa webbplatsen: bygger om och laddar om sidan när du sparar en fil."""
+    """Förhandsvisa webbplatsen; sidan laddas om när du sparar en fil.
+
+    Bygger webbplatsen, visar den på http://127.0.0.1:PORT/ och bygger om när en fil i innehållet eller
+    mallarna sparas. Fel i innehållet visas på sidan i stället för webbplatsen.
+    """
     from .serve import Outcome, Preview
 
     def report(outcome: Outcome) -> None:
@@ -182,7 +186,11 @@ def _new_failed(exc: Exception) -> None:
 def new_event(content: Path, title: str | None, start_: str | None, end_: str | None, location: str | None,
               municipality: str | None, organizers: tuple[str, ...], category: str | None,
               description: str | None, url: str | None, repeat: str | None, until_: str | None) -> None:
-    """Lägg till en händelse i kalendern (content/events/ÅÅÅÅ.yaml)."""
+    """Lägg till en händelse i kalendern (content/events/ÅÅÅÅ.yaml).
+
+    Frågar efter det som inte anges som alternativ. Med --title, --start och --municipality ställs inga
+    fler frågor; övriga uppgifter tas då bara med om de anges.
+    """
     from . import scaffold
     from .schema import Event
 
@@ -231,7 +239,10 @@ def new_event(content: Path, title: str | None, start_: str | None, end_: str | 
 @click.option("--summary", help="En eller två meningar som visas i listor.")
 @click.option("--body", help="Texten (Markdown); annars samma som sammanfattningen.")
 def new_news(content: Path, title: str | None, date_: str | None, summary: str | None, body: str | None) -> None:
-    """Skriv en nyhet till Aktuellt (content/news/ÅÅÅÅ-MM-DD-namn.md)."""
+    """Skriv en nyhet till Aktuellt (content/news/ÅÅÅÅ-MM-DD-namn.md).
+
+    Frågar efter det som inte anges som alternativ. Med --title och --summary ställs inga fler frågor.
+    """
     from . import scaffold
     from .build import resolve_today
     from .schema import NewsMeta
