@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need (installed with apt-get when run as root).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
-.PHONY: site test check serve bench bench-serve lint update-golden system-deps clean
+.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: system-deps $(VENV)/.installed
 
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
+
+bench-calendar: system-deps $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_calendar.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check sitegen tests build.py benchmarks

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from . import schema
 from .errors import ContentError, Problem, display_path
-from .lastmod import last_modified
+from .history import file_dates
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -122,7 +122,7 @@ class SiteModel:
     files: list[str]
     today: dt.date
     warnings: list[Problem] = field(default_factory=list)
-    history: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
+    changed: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
 
     @cached_property
     def occurrences(self) -> list[Occurrence]:
@@ -231,7 +231,7 @@ class _Loader:
             doc = self.doc(path)
             for event in check_list(doc, schema.Event, self.problems) if doc else []:
                 if event.start.year != int(path.stem):
-                    self.problems.append(Problem(name, event.source[1], "start", f"Händelsen börjar "
+                    self.problems.append(Problem(name, event.line_of("start"), "start", f"Händelsen börjar "
                                                  f"{event.start.year} men står i {path.name}. Flytta den till "
                                                  f"events/{event.start.year}.yaml."))
                 events.append(event)
@@ -287,29 +287,31 @@ def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
 
 def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None:
     data = event.data
-    file, line = data.source
+    file = data.source[0]
     start, end = data.start, data.end
     if end is not None:
         if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
-            problems.append(Problem(file, line, "end", "Start och slut måste vara av samma slag: båda med "
+            problems.append(Problem(file, data.line_of("end"), "end", "Start och slut måste vara av samma slag: båda med "
                                     "klockslag (”2026-03-12 18:00”) eller båda bara datum (heldag)."))
             return
         if end < start or (isinstance(end, dt.datetime) and end == start):
-            problems.append(Problem(file, line, "end", f"Slutet ({end:%Y-%m-%d %H:%M}) är före starten "
+            problems.append(Problem(file, data.line_of("end"), "end", f"Slutet ({end:%Y-%m-%d %H:%M}) är före starten "
                                     f"({start:%Y-%m-%d %H:%M}). Rätta tiden eller ta bort end.".replace(" 00:00", "")))
             return
     first = start.date() if isinstance(start, dt.datetime) else start
     days = [first]
     if data.repeat:
         if data.repeat.until < first:
-            problems.append(Problem(file, line, "repeat.until", f"Upprepningen slutar ({data.repeat.until}) "
-                                    f"innan händelsen börjar ({first}). Ändra until till ett senare datum."))
+            problems.append(Problem(file, data.line_of("repeat.until"), "repeat.until",
+                                    f"Upprepningen slutar ({data.repeat.until}) innan händelsen börjar ({first}). "
+                                    "Ändra until till ett senare datum."))
             return
         days = _repeat_days(first, data.repeat)
-        for skipped in data.repeat.except_:
+        for index, skipped in enumerate(data.repeat.except_):
             if skipped not in days:
-                problems.append(Problem(file, line, "repeat.except", f"{skipped} är inte en av dagarna då "
-                                        "händelsen upprepas, så den kan inte undantas. Kontrollera datumet."))
+                problems.append(Problem(file, data.line_of(f"repeat.except.{index}"), "repeat.except",
+                                        f"{skipped} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. "
+                                        "Kontrollera datumet."))
         days = [d for d in days if d not in data.repeat.except_]
     for day in days:
         offset = (day - first).days
@@ -317,8 +319,9 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         occ_end = _shift(end, offset) if end is not None else None
         for label, when in (("start", occ_start), ("end", occ_end)):
             if _nonexistent(when, tz):
-                problems.append(Problem(file, line, label, f"Klockslaget {when:%Y-%m-%d %H:%M} finns inte i svensk "
-                                        "tid: den natten ställs klockan fram från 02.00 till 03.00. Välj en annan tid."))
+                problems.append(Problem(file, data.line_of(label), label,
+                                        f"Klockslaget {when:%Y-%m-%d %H:%M} finns inte i svensk tid: den natten ställs "
+                                        "klockan fram från 02.00 till 03.00. Välj en annan tid."))
                 return
         event.occurrences.append(Occurrence(event, occ_start, occ_end))
 
@@ -327,20 +330,21 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                  tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str]) -> list[CalendarEvent]:
     by_id = {a.id: a for a in associations}
     for association in associations:
-        for place in association.municipalities:
-            _check_place(place, site, *association.source, "municipalities", problems)
+        for index, place in enumerate(association.municipalities):
+            _check_place(place, site, association.source[0], association.line_of(f"municipalities.{index}"),
+                         "municipalities", problems)
     events = []
     for data in raw_events:
-        file, line = data.source
-        _check_place(data.municipality, site, file, line, "municipality", problems)
+        file = data.source[0]
+        _check_place(data.municipality, site, file, data.line_of("municipality"), "municipality", problems)
         organizers = []
-        for org in data.organizers:
+        for index, org in enumerate(data.organizers):
             if org in by_id:
                 organizers.append(by_id[org])
             elif org not in invalid_ids:
-                problems.append(Problem(file, line, "organizers", f"Det finns ingen förening med id ”{org}” i "
-                                        f"associations.yaml.{did_you_mean(org, by_id)} Skriv föreningens id "
-                                        "exakt som i associations.yaml."))
+                problems.append(Problem(file, data.line_of(f"organizers.{index}"), "organizers",
+                                        f"Det finns ingen förening med id ”{org}” i associations.yaml."
+                                        f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
         event = CalendarEvent(data, organizers)
         _expand(event, tz, problems)
         events.append(event)
@@ -381,4 +385,4 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                      definitions, _files(content_dir), today,
                      warnings=[p for p in problems if p.severity != "fel"],
-                     history=last_modified(content_dir, today))
+                     changed=file_dates(content_dir, today))

@@ -130,11 +130,20 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     _source: tuple[str, int] = PrivateAttr(("?", 0))
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> tuple[str, int]:
         """The content file and line this entry was read from."""
         return self._source
+
+    def line_of(self, field: str) -> int:
+        """The line of a field ("end", "repeat.until", "repeat.except.1"), or of the entry when unknown."""
+        while field:
+            if field in self._lines:
+                return self._lines[field]
+            field = field.rpartition(".")[0]
+        return self._source[1]
 
 
 class Coordinator(Model):

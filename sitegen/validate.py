@@ -132,7 +132,23 @@ def check_model(doc: Document, model: type[M], data: Any, loc: Loc, problems: li
         return None
     if isinstance(obj, Model):
         obj._source = (doc.name, doc.line(loc) or 1)
+        obj._lines = _field_lines(doc, loc, data)
     return obj
+
+
+def _field_lines(doc: Document, loc: Loc, data: Any, prefix: str = "") -> dict[str, int]:
+    """The line of every key (and list item) under `loc`, as "repeat.except.0" -> line, for later cross-checks."""
+    lines: dict[str, int] = {}
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        name = f"{prefix}{key}"
+        step = str(key) if isinstance(data, dict) else key
+        line = doc.lines.get((*loc, step))
+        if line:
+            lines[name] = line
+        if isinstance(value, (dict, list)):
+            lines.update(_field_lines(doc, (*loc, step), value, name + "."))
+    return lines
 
 
 def check_list(doc: Document, model: type[M], problems: list[Problem]) -> list[M]:

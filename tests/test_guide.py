@@ -111,7 +111,8 @@ def test_every_error_the_guide_shows_is_the_real_message(example, tmp_path):
     expected = [line.strip() for line in example.expected.splitlines() if line.strip()]
     assert expected, "the ```text block after a wrong example must hold the message"
     for line in expected:
-        assert line in shown, "The guide's message differs from the real one:\n" + "\n".join(shown)
+        assert line in shown, ("The guide's message differs from the real one (after an intended change: "
+                               "`.venv/bin/python tests/test_guide.py`):\n" + "\n".join(shown))
 
 
 def test_field_tables_match_the_models():
@@ -126,3 +127,26 @@ def test_readme_is_not_published_as_a_page(tmp_path):
     build(content, tmp_path / "public", TEMPLATES)
     published = {p.relative_to(tmp_path / "public").as_posix() for p in (tmp_path / "public").rglob("*")}
     assert not any("readme" in name.lower() for name in published)
+
+
+def refresh() -> None:
+    """Rewrites the message after each wrong example in the guide with what the generator says now."""
+    import tempfile
+
+    text = GUIDE.read_text(encoding="utf-8")
+    for example in WRONG:
+        with tempfile.TemporaryDirectory() as tmp:
+            content = good_site(Path(tmp))
+            (content / example.target).write_text(example.text, encoding="utf-8")
+            try:
+                check(content)
+                raise SystemExit(f"{example.target}: this wrong example gives no error")
+            except ContentError as exc:
+                message = "\n".join(str(p) for p in exc.problems) + "\n"
+        block = f"{example.text}```\n\n```text\n"
+        text = text.replace(block + example.expected, block + message, 1)
+    GUIDE.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    refresh()

@@ -59,9 +59,10 @@ def test_serves_the_site_with_the_reload_script_only_over_http(preview):
 
 
 def test_ics_is_served_as_text_calendar(preview):
-    status, content_type, body = get(preview.url + "files/kalender.ics")
-    assert (status, content_type) == (200, "text/calendar; charset=utf-8")
-    assert body.startswith("BEGIN:VCALENDAR")
+    for path in ("kalender.ics", "files/kalender.ics"):
+        status, content_type, body = get(preview.url + path)
+        assert (status, content_type) == (200, "text/calendar; charset=utf-8")
+        assert body.startswith("BEGIN:VCALENDAR")
 
 
 def test_missing_page_gets_the_404_page(preview):

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import dates, markup
+from .. import calendar, dates, markup
 from ..model import SiteModel
 from . import template_cache
 
@@ -51,6 +51,7 @@ class Context:
             span=dates.span,
             machine=dates.machine,
         )
+        env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
         return env
 
 
@@ -81,10 +82,12 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import feeds, html, sitemap, static
+    from . import feeds, html, ics, pdf, sitemap, static
 
-    # The order matters: html fills Context.pages, which sitemap lists.
-    return [("html", html.render), ("static", static.render), ("sitemap", sitemap.render), ("feeds", feeds.render)]
+    # The order matters: html fills Context.pages, which sitemap lists. The PDF comes last of the
+    # content outputs because it is the slowest, so a template error elsewhere shows up first.
+    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("feeds", feeds.render),
+            ("pdf", pdf.render), ("sitemap", sitemap.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

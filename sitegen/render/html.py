@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import calendar
 from ..model import Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 from .updated import updated
@@ -88,7 +89,25 @@ def _pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
         yield event.url, "event.html", {"event": event, "title": event.data.title}
+    if model.events:
+        yield from calendar_filters(model)
     yield "/404.html", "404.html", {"title": "Sidan finns inte"}
+
+
+def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """A calendar page per municipality and per association: filters that work without JavaScript."""
+    for place in calendar.places(model):
+        feed = calendar.place_feed(model, place)
+        months = by_month([o for o in model.upcoming if o.event.data.municipality == place])
+        lead = ("Händelser på nätet." if place == "Digitalt" else "Händelser för hela länet." if place == "Hela länet"
+                else f"Kommande händelser i {place}.")
+        yield feed.page or "", "calendar_filter.html", {"title": f"Kalender: {place}", "lead": lead, "feed": feed,
+                                                        "months": months}
+    for association in model.associations:
+        feed = calendar.association_feed(model, association.id)
+        yield feed.page or "", "calendar_filter.html", {
+            "title": f"Kalender: {association.name}", "feed": feed, "months": by_month(model.events_of(association.id)),
+            "lead": f"Kommande händelser som {association.name} arrangerar eller är med och arrangerar."}
 
 
 def render(ctx: Context) -> Iterator[Output]:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ..errors import display_path
-from ..lastmod import newest
+from ..history import newest
 from ..model import SiteModel
 
 # Data pages and the files their lists come from (besides their optional Markdown intro page).
@@ -41,4 +41,4 @@ def sources(url: str, variables: dict[str, Any], model: SiteModel) -> list[str]:
 
 
 def updated(url: str, variables: dict[str, Any], model: SiteModel) -> dt.date:
-    return newest(model.history, sources(url, variables, model), model.today)
+    return newest(model.changed, sources(url, variables, model), model.today)

@@ -1,0 +1,145 @@
+"""iCalendar renderer: /kalender.ics and one feed per municipality, association and event (RFC 5545).
+
+Every feed describes an event the same way (same UID, SEQUENCE, LAST-MODIFIED), so a subscriber
+who has two feeds sees one event. SEQUENCE and LAST-MODIFIED come from sitegen.history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from icalendar import Calendar, Event, Timezone, vDuration, vRecur
+
+from .. import calendar, history
+from ..dates import TZ
+from ..model import CalendarEvent, SiteModel
+from . import Context, Output
+
+REFRESH = dt.timedelta(hours=12)
+PRODID = "-//Region Gävleborg//sitegen brukarinflytande//SV"
+
+# Europe/Stockholm as EU summer time has been since 1996 (last Sunday of March and of October, 01:00 UTC).
+# Written out here rather than derived from the zone database so the output is the same on every machine.
+VTIMEZONE = """\
+BEGIN:VTIMEZONE
+TZID:Europe/Stockholm
+X-LIC-LOCATION:Europe/Stockholm
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+""".replace("\n", "\r\n")
+
+
+def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    return value.replace(tzinfo=TZ) if isinstance(value, dt.datetime) else value
+
+
+def _description(event: CalendarEvent, base_url: str) -> str:
+    data = event.data
+    parts = []
+    if data.cancelled:
+        parts.append("INSTÄLLT. Den här händelsen är inställd.")
+    if data.description:
+        parts.append(calendar.plain(data.description, base_url))
+    if event.organizers:
+        parts.append("Arrangör: " + ", ".join(a.name for a in event.organizers))
+    if data.url:
+        parts.append(f"Mer information och anmälan: {data.url}")
+    parts.append(f"Kalendern: {base_url.rstrip('/')}{event.url}")
+    return "\n\n".join(parts)
+
+
+def _repeat(vevent: Event, event: CalendarEvent) -> None:
+    repeat = event.data.repeat
+    if repeat is None:
+        return
+    start = event.data.start
+    rule: dict[str, object] = {"FREQ": repeat.freq.upper()}
+    if isinstance(start, dt.datetime):
+        # UNTIL must be UTC when DTSTART has a TZID; the end of the until day covers its occurrence.
+        last = dt.datetime.combine(repeat.until, dt.time(23, 59, 59), TZ)
+        rule["UNTIL"] = last.astimezone(dt.UTC)
+        excluded: list[dt.date | dt.datetime] = [dt.datetime.combine(d, start.time(), TZ) for d in repeat.except_]
+    else:
+        rule["UNTIL"] = repeat.until
+        excluded = list(repeat.except_)
+    vevent.add("rrule", vRecur(rule))
+    for day in sorted(excluded, key=lambda d: d.isoformat()):
+        vevent.add("exdate", day)  # one property per date: some clients read only the first of a list
+
+
+def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) -> Event:
+    """The VEVENT of one event, the same in every feed."""
+    data, base = event.data, model.site.base_url
+    version = versions.version(event.id)
+    out = Event()
+    out.add("uid", calendar.uid(event, base))
+    out.add("dtstamp", version.modified)
+    out.add("created", version.created)
+    out.add("last-modified", version.modified)
+    out.add("sequence", version.sequence)
+    out.add("summary", f"INSTÄLLT: {data.title}" if data.cancelled else data.title)
+    out.add("dtstart", _local(data.start))
+    if isinstance(data.start, dt.datetime):
+        if data.end is not None:
+            out.add("dtend", _local(data.end))
+    else:
+        last = data.end if data.end is not None else data.start
+        out.add("dtend", last + dt.timedelta(days=1))  # exclusive: the day after the last day
+    _repeat(out, event)
+    out.add("status", "CANCELLED" if data.cancelled else "CONFIRMED")
+    out.add("location", calendar.where(event))
+    if data.category:
+        out.add("categories", [data.category])
+    out.add("description", _description(event, base))
+    out.add("url", base.rstrip("/") + event.url)
+    return out
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _header(feed: calendar.Feed, model: SiteModel) -> bytes:
+    """The feed's calendar properties, serialised by icalendar, without the closing line."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", feed.name)
+    cal.add("x-wr-calname", feed.name)
+    cal.add("x-wr-caldesc", f"Händelser från {model.site.title}. {feed.https(model.site.base_url)}")
+    cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    text = bytes(cal.to_ical())
+    assert text.endswith(_END)
+    return text[: -len(_END)]
+
+
+def render(ctx: Context) -> Iterator[Output]:
+    model = ctx.model
+    versions = history.load(model.content_dir, model.today)
+    # Each component is serialised once and shared by every feed that holds it: with 10,000 events the
+    # feeds hold each event four times (everything, municipality, association, its own).
+    zone = bytes(Timezone.from_ical(VTIMEZONE).to_ical())
+    events: dict[str, bytes] = {}
+    for feed in calendar.all_feeds(model):
+        parts = [_header(feed, model), zone]
+        for event in feed.events:
+            if event.id not in events:
+                events[event.id] = bytes(vevent(event, model, versions).to_ical())
+            parts.append(events[event.id])
+        yield feed.path.lstrip("/"), b"".join([*parts, _END])

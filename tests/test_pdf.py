@@ -1,0 +1,197 @@
+"""kalender.pdf: A4, the title, "Senast uppdaterad" top right on page 1, months, page numbers, whole events, PDF/UA tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+import subprocess
+
+import pdfplumber
+import pikepdf
+import pytest
+from conftest import TEMPLATES, ScratchProject
+
+from sitegen.build import build
+from sitegen.errors import BuildError
+from sitegen.history import NO_HISTORY_ENV
+
+TODAY = dt.date(2026, 3, 1)
+TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
+A4 = (595.28, 841.89)  # points
+
+
+def _events() -> str:
+    """Forty events over three months, each with a long description, so the calendar runs over several pages."""
+    text = ""
+    for n in range(1, 41):
+        day = dt.date(2026, 3, 2) + dt.timedelta(days=n * 2)
+        text += (f"- id: traff-{n:02d}\n  title: Träff nummer {n:02d}\n  start: {day} 18:00\n  end: {day} 20:00\n"
+                 f"  location: Lokal {n:02d}, Storgatan {n}\n  municipality: Gävle\n  organizers: [forening-a]\n"
+                 "  description: |\n    Vi pratar om vård, stöd och inflytande. Ta gärna med en vän; fika finns."
+                 " Lokalen är tillgänglig med rullstol och det finns hörslinga.\n")
+    text += "- id: installt-mote\n  title: Inställt möte\n  start: 2026-03-05 10:00\n  municipality: Sandviken\n  cancelled: true\n"
+    return text
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of a calendar in a git repository whose event data last changed on 10 February 2026."""
+    root = tmp_path_factory.mktemp("pdf")
+    project = ScratchProject(root)
+    project.write("events/2026.yaml", _events())
+    env = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2026-02-10T12:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-02-10T12:00:00Z", "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Kalendern"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+    handler = _Records()
+    logging.getLogger("weasyprint").addHandler(handler)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(NO_HISTORY_ENV, raising=False)
+        try:
+            build(project.content, root / "public", TEMPLATES, TODAY)
+        finally:
+            logging.getLogger("weasyprint").removeHandler(handler)
+    return root / "public" / "kalender.pdf", handler.records
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def pages(built):
+    with pdfplumber.open(built[0]) as pdf:
+        yield [(page.width, page.height, page.extract_words(keep_blank_chars=True, use_text_flow=True), page.extract_text(),
+                page.lines) for page in pdf.pages]
+
+
+def test_weasyprint_logged_no_error_or_warning(built):
+    assert [r.getMessage() for r in built[1] if r.levelno >= logging.WARNING] == []
+
+
+def test_pages_are_a4(pages):
+    assert len(pages) >= 3
+    for width, height, *_ in pages:
+        assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+
+
+def test_title_and_date_of_last_change_top_right_on_page_one(pages):
+    width, height, words, text, _ = pages[0]
+    assert TITLE in " ".join(text.split())
+    updated = next(w for w in words if "Senast uppdaterad" in w["text"])
+    assert updated["text"].strip() == "Senast uppdaterad 10 februari 2026"  # the commit's date, not the build's
+    assert updated["x1"] > width - 80, "right-aligned at the right margin"
+    assert updated["top"] < height * 0.1, "at the top of the page"
+    title_top = min(w["top"] for w in words if w["text"].startswith("Gemensam kalender"))
+    assert updated["top"] < title_top
+
+
+def test_page_numbers_and_month_as_running_header(pages):
+    count = len(pages)
+    months = ["Mars 2026", "April 2026", "Maj 2026"]
+    for number, (_, height, words, text, _) in enumerate(pages, start=1):
+        assert f"Sida {number} av {count}" in text
+        footer = next(w for w in words if w["text"].strip() == f"Sida {number} av {count}")
+        assert footer["top"] > height * 0.9
+        if number > 1:
+            header = [w["text"].strip() for w in words if w["top"] < 60]
+            assert any(h in months for h in header), header
+
+
+def test_events_grouped_by_month_in_order(pages):
+    text = "\n".join(p[3] for p in pages)
+    positions = [text.index(m) for m in ("Mars 2026", "April 2026", "Maj 2026")]
+    assert positions == sorted(positions)
+    numbers = [int(n) for n in re.findall(r"Träff nummer (\d\d)", text)]
+    assert numbers == list(range(1, 41))
+
+
+def test_no_event_is_split_across_pages(pages):
+    page_of: dict[str, set[int]] = {}
+    for index, (_, _, _, text, _) in enumerate(pages):
+        for n in re.findall(r"Träff nummer (\d\d)", text):
+            page_of.setdefault(f"title {n}", set()).add(index)
+        for n in re.findall(r"Lokal (\d\d)", text):
+            page_of.setdefault(f"place {n}", set()).add(index)
+    for n in range(1, 41):
+        assert page_of[f"title {n:02d}"] == page_of[f"place {n:02d}"], n
+
+
+def test_cancelled_event_is_struck_through_and_marked(pages):
+    _, _, words, text, lines = pages[0]
+    assert "INSTÄLLT" in text
+    title = next(w for w in words if "Inställt möte" in w["text"])
+    middle = (title["top"] + title["bottom"]) / 2
+    struck = [ln for ln in lines if abs(ln["top"] - middle) < 3 and ln["x0"] <= title["x0"] + 2 and ln["x1"] >= title["x1"] - 2]
+    assert struck, "a line through the title"
+
+
+def test_tagged_pdf_ua_with_language_title_and_embedded_fonts(built):
+    with pikepdf.open(built[0]) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "sv"
+        assert bool(root.MarkInfo.Marked)
+        assert root.ViewerPreferences.DisplayDocTitle
+        assert "/StructTreeRoot" in root
+        kinds = set()
+        stack = [root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                kinds.add(str(node.S))
+            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+        assert {"/H1", "/H2", "/H3", "/P"} <= kinds, kinds
+        assert str(pdf.docinfo.Title) == TITLE
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfuaid:part") == "1"
+            assert xmp.get("dc:title") == TITLE
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                assert "/FontFile2" in described.FontDescriptor or "/FontFile" in described.FontDescriptor
+                assert "Kalender-Sans" in str(described.BaseFont)
+
+
+def test_swedish_letters_come_out_as_text(pages):
+    text = "\n".join(p[3] for p in pages)
+    for word in ("Föreningsnätverket", "hälsa", "Gävleborg", "Träff", "rullstol", "hörslinga", "Inställt"):
+        assert word in text
+
+
+def test_pdf_is_byte_identical_when_built_again(built, tmp_path):
+    pdf, _ = built
+    content = pdf.parent.parent / "content"
+    build(content, tmp_path / "again", TEMPLATES, TODAY)
+    assert (tmp_path / "again" / "kalender.pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_a_weasyprint_error_stops_the_build(scratch_project, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    page = templates / "pdf" / "calendar.html"
+    page.write_text(page.read_text("utf-8").replace('<html lang="sv">', "<html>"), "utf-8")
+    with pytest.raises(BuildError, match="Kalendern som PDF gick inte att göra"):
+        build(scratch_project.content, tmp_path / "public", templates, TODAY)
+    assert not (tmp_path / "public").exists()
+
+
+def test_an_empty_calendar_still_has_its_pdf(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("events/2026.yaml", "[]\n")
+    build(scratch_project.content, tmp_path / "public", TEMPLATES, TODAY)
+    with pdfplumber.open(tmp_path / "public" / "kalender.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Det finns inga kommande händelser" in text
+    assert "Senast uppdaterad 1 mars 2026" in text  # no git history: the build's date
