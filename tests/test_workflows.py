@@ -36,3 +36,26 @@ def test_gitlab_pages_publishes_only_after_the_test_job_on_the_default_branch():
     assert pages["artifacts"]["paths"] == ["public"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert ci["variables"]["GIT_DEPTH"] == "0"
+
+
+def test_headers_file_gives_hosts_the_policy_the_calendar_type_and_caching(tmp_path):
+    from conftest import FIXTURE_SITE, TEMPLATES
+
+    from sitegen.build import build
+
+    build(FIXTURE_SITE, tmp_path / "public", TEMPLATES)
+    rules: dict[str, dict[str, str]] = {}
+    for line in (tmp_path / "public" / "_headers").read_text(encoding="utf-8").splitlines():
+        if line.startswith("/"):
+            current = rules.setdefault(line, {})
+        else:
+            name, value = line.strip().split(": ", 1)
+            assert name not in current, "a header twice in one rule"
+            current[name] = value
+    assert rules["/*.ics"] == {"Content-Type": "text/calendar; charset=utf-8"}
+    everything = rules["/*"]
+    assert everything["Content-Security-Policy"].startswith("default-src 'self'")
+    assert everything["Cache-Control"] == "public, max-age=300"
+    # Hosts join the values of every matching rule, so a header may be set by one rule only.
+    names = [name for headers in rules.values() for name in headers]
+    assert len(names) == len(set(names))

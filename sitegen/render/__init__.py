@@ -82,12 +82,12 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import feeds, html, ics, pdf, sitemap, static
+    from . import feeds, headers, html, ics, pdf, sitemap, static
 
     # The order matters: html fills Context.pages, which sitemap lists. The PDF comes last of the
     # content outputs because it is the slowest, so a template error elsewhere shows up first.
     return [("html", html.render), ("static", static.render), ("ics", ics.render), ("feeds", feeds.render),
-            ("pdf", pdf.render), ("sitemap", sitemap.render)]
+            ("pdf", pdf.render), ("sitemap", sitemap.render), ("headers", headers.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

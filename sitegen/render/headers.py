@@ -1,0 +1,35 @@
+"""Headers renderer: `_headers`, read by static hosts (Netlify, Cloudflare Pages and the like) for HTTP headers.
+
+GitHub Pages and GitLab Pages ignore the file; see docs/publicera.md for what they send instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import Context, Output
+
+# Only the site's own origin: no third-party requests, nothing inline to inject into.
+CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'"
+# Only an HTTP header can forbid framing; a <meta> tag with frame-ancestors is ignored by browsers.
+HEADER_CSP = f"{CSP}; frame-ancestors 'none'"
+# Pages, feeds and files may be kept five minutes: an edit shows soon, and slow connections are spared
+# the same bytes on every page. Set once for all paths, because hosts join the values of matching rules.
+CACHE = "public, max-age=300"
+
+HEADERS = {
+    "Content-Security-Policy": HEADER_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": CACHE,
+}
+# Calendar apps and phones recognise a subscription by its type, whatever the host guesses from the name.
+RULES = [("/*", HEADERS), ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8"})]
+
+
+def render(ctx: Context) -> Iterator[Output]:
+    lines: list[str] = []
+    for pattern, headers in RULES:
+        lines += [pattern, *(f"  {name}: {value}" for name, value in headers.items())]
+    yield "_headers", ("\n".join(lines) + "\n").encode("utf-8")
