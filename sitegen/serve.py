@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import html
 import http.server
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,8 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import ContentError, Problem, SitegenError
+from .build import check
+from .errors import BuildError, ContentError, Problem, SitegenError
+from .publish import publish
+from .render import Context, _renderers
 
+# Renderers the preview runs after the page has reloaded: the PDF takes as long as all HTML pages together.
+DEFERRED = frozenset({"pdf"})
 RELOAD_PATH = "/__sitegen/reload.js"
 WAIT_PATH = "/__sitegen/wait"
 WAIT_SECONDS = 20.0
@@ -64,6 +70,7 @@ class Preview:
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
         self.error: str | None = None
+        self._slow: dict[str, bytes] = {}  # the last outputs of the deferred renderers
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._watching = threading.Event()
@@ -77,32 +84,63 @@ class Preview:
         return f"http://{host!s}:{port}/"
 
     def rebuild(self) -> Outcome:
-        """Builds into the output folder; on an error the last good site stays and the error is shown."""
-        from .build import build
+        """Builds into the output folder; on an error the last good site stays and the error is shown.
 
+        The page reloads as soon as the HTML is published; the slow outputs (the PDF) follow a moment
+        later. Until then the folder holds their previous version, so it is never incomplete.
+        """
         started = time.perf_counter()
-        error: str | None
         try:
-            result = build(self.content, self.out, self.templates, self.today)
-        except ContentError as exc:
+            ctx = Context(check(self.content, self.today), self.templates)
+            fast = _rendered(ctx, lambda name: name not in DEFERRED)
+            publish({**self._slow, **fast}, self.out)
+        except Exception as exc:  # a bug must not stop the preview either; it is shown
+            return self._failed(exc, started)
+        outcome = Outcome(True, time.perf_counter() - started, f"{len(ctx.pages)} sidor")
+        self._show(None)
+        try:
+            slow_started = time.perf_counter()
+            self._write_slow(_rendered(ctx, lambda name: name in DEFERRED))
+        except Exception as exc:
+            return self._failed(exc, started)
+        outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s")
+        self.report(outcome)
+        return outcome
+
+    def _failed(self, exc: Exception, started: float) -> Outcome:
+        if isinstance(exc, ContentError):
             errors = [p for p in exc.problems if p.severity == "fel"]
             text = "\n".join([f"Innehållet har {len(errors)} fel; förhandsvisningen visar dem i stället för webbplatsen:",
                               *(f"  {p}" for p in exc.problems),
                               "Rätta och spara filen, så byggs webbplatsen om av sig själv."])
-            outcome, error = Outcome(False, time.perf_counter() - started, text), error_page(exc.problems, out=self.out)
-        except SitegenError as exc:
-            outcome, error = Outcome(False, time.perf_counter() - started, exc.show()), error_page([], exc.show(), out=self.out)
-        except Exception as exc:  # a bug must not stop the preview; show it and keep watching
-            text = f"Ett oväntat fel i generatorn: {type(exc).__name__}: {exc}"
-            outcome, error = Outcome(False, time.perf_counter() - started, text), error_page([], text, out=self.out)
+            page = error_page(exc.problems, out=self.out)
         else:
-            outcome, error = Outcome(True, result.seconds, f"{result.pages} sidor"), None
+            text = exc.show() if isinstance(exc, SitegenError) else \
+                f"Ett oväntat fel i generatorn: {type(exc).__name__}: {exc}"
+            page = error_page([], text, out=self.out)
+        outcome = Outcome(False, time.perf_counter() - started, text)
+        self._show(page)
+        self.report(outcome)
+        return outcome
+
+    def _show(self, error: str | None) -> None:
+        """Publishes the new state: open pages reload to the site, or to the error list."""
         with self._changed:
             self.error = error
             self.version += 1
             self._changed.notify_all()
-        self.report(outcome)
-        return outcome
+
+    def _write_slow(self, slow: dict[str, bytes]) -> None:
+        for name in set(self._slow) - set(slow):
+            (self.out / name).unlink(missing_ok=True)
+        for name, data in slow.items():
+            if self._slow.get(name) != data:
+                target = self.out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.new")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)  # a reader sees the old file or the new one, never half
+        self._slow = slow
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         with self._changed:
@@ -141,6 +179,22 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
+
+
+def _rendered(ctx: Context, wanted: Callable[[str], bool]) -> dict[str, bytes]:
+    """The outputs of the renderers `wanted` picks, in the renderers' order; template errors in Swedish."""
+    import jinja2
+
+    outputs: dict[str, bytes] = {}
+    try:
+        for name, renderer in _renderers():
+            if wanted(name):
+                outputs.update(renderer(ctx))
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}.") from exc
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"En mall gick inte att använda: {exc}.") from exc
+    return outputs
 
 
 def error_page(problems: list[Problem], text: str = "", out: Path = Path("public")) -> str:

@@ -165,3 +165,27 @@ def _until(condition) -> bool:
             return False
         time.sleep(0.02)
     return True
+
+
+def test_the_preview_folder_is_the_same_site_build_makes(preview, scratch_project, tmp_path):
+    from sitegen.build import build
+
+    scratch_project.write("events/2026.yaml", "- id: mote-1\n  title: Dialogmöte i april\n  start: 2026-04-12 18:00\n"
+                                              "  municipality: Gävle\n")
+    poll(preview.url + "kalender/", "Dialogmöte i april")
+    pdf = preview.out / "kalender.pdf"
+    stop = time.monotonic() + DEADLINE
+    while b"april" not in _pdf_text(pdf) and time.monotonic() < stop:  # the PDF follows the HTML
+        time.sleep(0.05)
+    build(scratch_project.content, tmp_path / "built", TEMPLATES, dt.date(2026, 3, 1))
+    served = {p.relative_to(preview.out).as_posix(): p.read_bytes() for p in preview.out.rglob("*") if p.is_file()}
+    built = {p.relative_to(tmp_path / "built").as_posix(): p.read_bytes() for p in (tmp_path / "built").rglob("*") if p.is_file()}
+    assert sorted(served) == sorted(built)
+    assert {n: d for n, d in served.items() if not n.endswith(".pdf")} == {n: d for n, d in built.items() if not n.endswith(".pdf")}
+    assert b"april" in _pdf_text(pdf)
+
+
+def _pdf_text(path) -> bytes:
+    if not path.exists():
+        return b""
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=False).stdout
