@@ -106,6 +106,8 @@ def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date |
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         if outcome.ok:
             click.echo(f"{stamp} Byggt på {outcome.seconds:.2f} s ({outcome.message}).")
+            for warning in outcome.warnings:
+                click.echo(f"  Varning: {warning}", err=True)
         else:
             click.echo(f"{stamp} {outcome.message}\n", err=True)
 

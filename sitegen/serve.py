@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -58,6 +58,7 @@ class Outcome:
     ok: bool
     seconds: float
     message: str
+    warnings: list[str] = field(default_factory=list)
 
 
 class Preview:
@@ -103,7 +104,8 @@ class Preview:
             self._write_slow(_rendered(ctx, lambda name: name in DEFERRED))
         except Exception as exc:
             return self._failed(exc, started)
-        outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s")
+        outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s",
+                          [str(w) for w in ctx.model.warnings])
         self.report(outcome)
         return outcome
 
