@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need (installed with apt-get when run as root).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
-.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden system-deps clean
+.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden schemas system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench-serve: $(VENV)/.installed
 
 test: system-deps $(VENV)/.installed
 	$(BIN)/pytest
+
+# JSON Schemas for editors, from the content models; a test fails when the committed ones are stale.
+schemas: $(VENV)/.installed
+	$(BIN)/sitegen schema --out schemas
 
 update-golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py

@@ -168,5 +168,6 @@ def json_ld(event: CalendarEvent, base_url: str) -> str:
                                   f"/foreningar/{a.id}/"} for a in event.organizers]
         items.append(item)
     text = json.dumps(items[0] if len(items) == 1 else items, ensure_ascii=False, indent=1)
-    # "</" would end the script element early; JSON allows the escaped form.
-    return text.replace("</", "<\\/")
+    # "</" would end the script element early and "<!--" confuses the HTML parser; JSON allows \u003c
+    # for every "<", so no text of the coordinator's can change where the data ends.
+    return text.replace("<", "\\u003c")

@@ -46,7 +46,8 @@ class ContentError(SitegenError):
         errors = [p for p in self.problems if p.severity == "fel"]
         count = "1 fel" if len(errors) == 1 else f"{len(errors)} fel"
         lines = [f"Innehållet har {count}. Ingenting publicerades; den förra versionen av webbplatsen finns kvar.", ""]
-        lines += [f"  {p}" for p in self.problems]
+        lines += [f"  {p}" for p in errors]
+        lines += [f"  Varning: {p}" for p in self.problems if p.severity != "fel"]  # after the errors that stop the build
         lines += ["", "Rätta felen och kör kommandot igen."]
         return "\n".join(lines)
 

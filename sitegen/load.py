@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem, display_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 100_000  # values in one file after aliases are expanded; stops a "billion laughs" file
+_TAG_PROBLEM = "sitegen: explicit tag"
 
 Loc = tuple[str | int, ...]
 
@@ -51,24 +54,40 @@ class LoadFailed(Exception):
 
 _YAML_HINTS = [
     ("mapping values are not allowed", "Det står ett kolon (:) där det inte får stå. Sätt texten inom "
-     "citattecken, till exempel title: \"Möte: vår\"."),
+     "citattecken, till exempel title: \"Möte: vår\", eller rätta indraget om raden ska vara ett eget fält."),
     ("'\\t'", "Det står ett tabbtecken. Använd mellanslag för indrag i YAML, aldrig tabb."),
     ("could not find expected ':'", "Ett kolon (:) saknas efter ett fältnamn, eller så är indraget fel."),
     ("expected <block end>", "Indraget stämmer inte: rader som hör ihop ska börja lika långt in."),
     ("did not find expected key", "Indraget stämmer inte: rader som hör ihop ska börja lika långt in."),
     ("did not find expected '-'", "En rad i listan saknar sitt bindestreck (”- ”), eller så är indraget fel."),
+    ("while parsing a flow sequence", "En lista som börjar med [ stängs aldrig med ] på samma rad. Sätt texten "
+     "inom citattecken om [ hör till texten."),
+    ("while parsing a flow mapping", "Fält som börjar med { stängs aldrig med } på samma rad. Sätt texten inom "
+     "citattecken om { hör till texten."),
+    ("found '<stream end>'", "Filen tar slut mitt i ett värde: en [ eller { stängs aldrig. Sätt texten inom citattecken "
+     "om tecknet hör till texten."),
     ("found undefined alias", "Tecknet * i början av en text betyder något särskilt i YAML. Sätt texten inom citattecken."),
     ("found character that cannot start any token", "Texten börjar med ett tecken som måste stå inom "
      "citattecken (till exempel @ eller `)."),
     ("while scanning a quoted scalar", "Ett citattecken öppnas men stängs aldrig."),
     ("while scanning a simple key", "En rad saknar kolon efter fältnamnet, eller så är indraget fel."),
+    (_TAG_PROBLEM, "Tecknet ! i början av en text betyder något särskilt i YAML. Sätt texten inom citattecken, "
+     "till exempel title: \"!Viktigt\"."),
+    ("but found another document", "Raden --- delar filen i två dokument. Ta bort raden; en fil ska vara ett dokument."),
+    ("found unhashable key", "Ett fältnamn får inte vara en lista eller en samling fält."),
 ]
 
 
-def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int) -> Problem:
+def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    opened = any(w in str(exc.context) for w in ("quoted scalar", "flow sequence", "flow mapping"))
+    if opened and exc.context_mark:
+        mark = exc.context_mark  # the line where the quote or bracket opens, not where it was missed
     line = mark.line + 1 + line_offset if mark else None
     column = f", kolumn {mark.column + 1}" if mark else ""
+    if "<stream end>" in str(exc.problem) and not opened:  # the last line with text, not the file's empty end
+        filled = [index for index, row in enumerate(text.split("\n")) if row.strip()]
+        line, column = (filled[-1] + 1 + line_offset if filled else line), ""
     text = f"{exc.problem or ''} {exc.context or ''}"
     if isinstance(exc, DuplicateKeyError):
         key = re.search(r'found duplicate key "([^"]*)"', str(exc))
@@ -80,6 +99,14 @@ def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int) -> Problem:
             return Problem(name, line, None, f"Filen går inte att läsa som YAML{column}. {hint}")
     return Problem(name, line, None, f"Filen går inte att läsa som YAML{column} ({exc.problem}). "
                    "Kontrollera indrag, kolon och citattecken på raden.")
+
+
+def _reader_problem(name: str, exc: ReaderError, text: str, line_offset: int) -> Problem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text[:position].count("\n") + 1 + line_offset
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(name, line, None, f"Raden innehåller ett osynligt styrtecken (U+{code:04X}) som inte får "
+                   "finnas i en textfil. Skriv om raden för hand, eller klistra in texten som ren text.")
 
 
 def read_text(path: Path, name: str) -> str:
@@ -96,35 +123,67 @@ def read_text(path: Path, name: str) -> str:
                                  f"värde 0x{raw[exc.start]:02X}). Spara om den som UTF-8 i din editor.")) from None
     if "\x00" in text:
         raise LoadFailed(Problem(name, None, None, "Filen innehåller binära data och är ingen textfil."))
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int], offset: int) -> Any:
+class _Nodes:
+    """Counts values while ruamel's nodes become plain data, and notices a value that contains itself."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.open: set[int] = set()
+
+    def enter(self, node: Any) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ValueError("Filen har för många värden (kanske genom & och *). Skriv ut värdena utan & och *.")
+        if id(node) in self.open:
+            raise ValueError("Ett värde innehåller sig självt genom & och *. Skriv ut värdet utan & och *.")
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], offset: int, seen: _Nodes) -> Any:
     """Ruamel's round-trip nodes as plain dicts and lists; records each value's line on the way."""
+    seen.enter(node)
     if isinstance(node, CommentedMap):
+        seen.open.add(id(node))
         out = {}
         for key in node:
             key_line, _ = node.lc.key(key)
             lines[(*loc, str(key))] = key_line + 1 + offset
-            out[str(key)] = _plain(node[key], (*loc, str(key)), lines, offset)
+            out[str(key)] = _plain(node[key], (*loc, str(key)), lines, offset, seen)
+        seen.open.discard(id(node))
         return out
     if isinstance(node, CommentedSeq):
+        seen.open.add(id(node))
         out_list = []
         for index, item in enumerate(node):
             item_line, _ = node.lc.item(index)
             lines[(*loc, index)] = item_line + 1 + offset
-            out_list.append(_plain(item, (*loc, index), lines, offset))
+            out_list.append(_plain(item, (*loc, index), lines, offset, seen))
+        seen.open.discard(id(node))
         return out_list
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, TaggedScalar):  # `!!str 12`, the one explicit tag let through: plain text
+        return str(node.value)
     return node
 
 
 class _Constructor(RoundTripConstructor):
-    """Dates stay text here; the models parse them, so 2026-02-30 is a content error, not a crash."""
+    """Dates stay text here; the models parse them, so 2026-02-30 is a content error, not a crash.
+
+    Content is text, numbers, true/false, lists and fields; an explicit tag (`!Viktigt`, `!!binary`,
+    `!!set`) is almost always a typo for text, so it is an error that names the line.
+    """
+
+    def construct_undefined(self, node: Any) -> Any:
+        raise ConstructorError(problem=_TAG_PROBLEM, problem_mark=node.start_mark)
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+for _tag in ("binary", "omap", "pairs", "set"):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _Constructor.construct_undefined)
+_Constructor.add_constructor(None, _Constructor.construct_undefined)
 
 
 def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]]:
@@ -135,9 +194,16 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Lo
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
-        raise LoadFailed(_yaml_problem(name, exc, line_offset)) from None
+        raise LoadFailed(_yaml_problem(name, exc, line_offset, text)) from None
+    except ReaderError as exc:
+        raise LoadFailed(_reader_problem(name, exc, text, line_offset)) from None
+    except YAMLError as exc:  # every other ruamel error: still a message, never a traceback
+        raise LoadFailed(Problem(name, None, None, f"Filen går inte att läsa som YAML ({exc}).")) from None
     lines: dict[Loc, int] = {(): 1 + line_offset}
-    return _plain(node, (), lines, line_offset), lines
+    try:
+        return _plain(node, (), lines, line_offset, _Nodes()), lines
+    except ValueError as exc:
+        raise LoadFailed(Problem(name, None, None, str(exc))) from None
 
 
 def load_yaml(path: Path, root: Path) -> Document:
@@ -156,6 +222,9 @@ def load_markdown(path: Path, root: Path) -> Document:
     """A Markdown file with YAML front matter between two `---` lines."""
     name = display_path(path, root)
     text = read_text(path, name)
+    if not text.strip():
+        raise LoadFailed(Problem(name, None, None, "Filen är tom. Skriv sidan i den (se en annan sida för hur "
+                                 "den börjar), eller ta bort filen."))
     rows = text.split("\n")
     if not rows or not _FENCE.match(rows[0]):
         raise LoadFailed(Problem(name, 1, None, "Sidan saknar inledande uppgifter. Börja filen med en rad "

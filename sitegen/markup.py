@@ -1,6 +1,10 @@
-"""Markdown from the coordinator into safe HTML."""
+"""Markdown from the coordinator into safe HTML, and a Swedish account of what the sanitiser removed."""
 
 from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -10,20 +14,26 @@ _TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "
          "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
 _ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "th": {"scope"},
                "td": {"colspan", "rowspan"}, "abbr": {"title"}, "ol": {"start"}}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background"}
+# Tags a browser treats as text or that the toc extension adds and the sanitiser keeps anyway.
+_QUIET_TAGS = {"div", "span", "html", "head", "body"}
+
+
+def _markdown(text: str) -> str:
+    return markdown.markdown(
+        text,
+        extensions=["tables", "sane_lists", "smarty", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
+        extension_configs={"smarty": {"smart_quotes": False}},
+        output_format="html",
+    )
 
 
 def to_html(text: str | None) -> str:
     """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames."""
     if not text:
         return ""
-    html = markdown.markdown(
-        text,
-        extensions=["tables", "sane_lists", "smarty", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
-        extension_configs={"smarty": {"smart_quotes": False}},
-        output_format="html",
-    )
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None,
-                     url_schemes={"http", "https", "mailto", "tel"})
+    return nh3.clean(_markdown(text), tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, url_schemes=_SCHEMES)
 
 
 def to_inline_html(text: str | None) -> str:
@@ -32,3 +42,66 @@ def to_inline_html(text: str | None) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+class _Removals(HTMLParser):
+    """Walks the unsanitised HTML and notes, in Swedish, each thing the sanitiser will drop."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def _note(self, what: str, needle: str) -> None:
+        if all(what != seen for seen, _ in self.found):
+            self.found.append((what, needle))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            if tag not in _QUIET_TAGS:
+                self._note(f"<{tag}>", f"<{tag}")
+            return
+        allowed = _ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name.startswith("on"):
+                self._note(f"attributet {name} (skript)", name)
+            elif name == "style":
+                self._note("attributet style (inbäddad stil)", name)
+            elif name in _URL_ATTRIBUTES and value is not None and _bad_scheme(value):
+                self._note(f"en {_bad_scheme(value)}:-länk", f"{_bad_scheme(value)}:")
+            elif name not in allowed:
+                self._note(f"attributet {name} på <{tag}>", name)
+
+    handle_startendtag = handle_starttag
+
+
+def _bad_scheme(url: str) -> str:
+    """The URL's scheme when the sanitiser will refuse it ("javascript", "data"), else ""."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/")[0] else ""
+    return scheme if scheme and scheme not in _SCHEMES else ""
+
+
+def removed(text: str | None) -> list[tuple[str, str]]:
+    """What sanitising `text` removes: (Swedish description, text to look for in the source), in order."""
+    if not text or not any(mark in text for mark in "<:&"):  # nothing the sanitiser could remove
+        return []
+    parser = _Removals()
+    parser.feed(_markdown(text))
+    parser.close()
+    return parser.found
+
+
+_EXTERNAL = re.compile(r'<a\b([^>]*?)\shref="(https?://[^"]*)"([^>]*)>', re.IGNORECASE)
+
+
+def mark_external(html: str, base_url: str) -> str:
+    """Adds rel="noopener" to every link that leaves the site, so the other site cannot reach back into this tab."""
+    own = urlsplit(base_url).netloc.lower()
+
+    def add(match: re.Match[str]) -> str:
+        before, href, after = match.groups()
+        if urlsplit(href).netloc.lower() == own or "rel=" in before + after:
+            return match.group(0)
+        return f'<a{before} href="{href}" rel="noopener"{after}>'
+
+    return _EXTERNAL.sub(add, html)

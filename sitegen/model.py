@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from . import schema
+from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates
 from .load import Document, LoadFailed, load_markdown, load_yaml
@@ -33,6 +34,7 @@ class Page:
     meta: schema.PageMeta
     body: str
     source: str
+    body_line: int = 1  # the file's line where `body` starts
 
     @property
     def url(self) -> str:
@@ -47,6 +49,7 @@ class NewsItem:
     meta: schema.NewsMeta
     body: str
     source: str
+    body_line: int = 1  # the file's line where `body` starts
 
     @property
     def url(self) -> str:
@@ -161,25 +164,44 @@ class _Loader:
         self.dir = content_dir
         self.problems: list[Problem] = []
         self.raw_ids: dict[str, set[str]] = {}  # ids of entries, valid or not, so one error is not reported twice
+        self.unreadable: set[str] = set()  # files that could not be read: nothing is known of their ids
 
     def doc(self, path: Path, markdown: bool = False) -> Document | None:
         try:
-            return load_markdown(path, self.dir) if markdown else load_yaml(path, self.dir)
+            doc = load_markdown(path, self.dir) if markdown else load_yaml(path, self.dir)
         except LoadFailed as failed:
             self.problems.append(failed.problem)
             return None
+        if not markdown:
+            warning = check_comment(path, path.read_text(encoding="utf-8-sig"), doc.name, self.dir)
+            self.problems += [warning] if warning else []
+        return doc
+
+    def unused(self, folder: str, hint: str) -> None:
+        """An error for each file in `folder` that is not Markdown, so no page silently goes missing."""
+        base = self.dir / folder
+        for path in sorted(base.iterdir()) if base.is_dir() else []:
+            if path.name.startswith(".") or path.name.endswith("~") or path.suffix == ".md":
+                continue  # hidden files and editors' backups
+            self.problems.append(Problem(display_path(path, self.dir), None, None, f"Filen ”{path.name}” används "
+                                         f"inte: bara filer som slutar på .md blir {hint}. Byt namn till "
+                                         f"”{path.stem.lower()}.md”, eller flytta den till content/files/ om den "
+                                         "är en bilaga."))
 
     def data_list(self, name: str, model: type[M]) -> list[M]:
         path = self.dir / name
         if not path.exists():
             return []
         doc = self.doc(path)
+        if doc is None or not isinstance(doc.data, list):
+            self.unreadable.add(name)
         if doc and isinstance(doc.data, list):
             self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
         return check_list(doc, model, self.problems) if doc else []
 
     def pages(self) -> dict[str, Page]:
         pages: dict[str, Page] = {}
+        self.unused("pages", "sidor")
         for path in sorted((self.dir / "pages").glob("*.md")):
             slug = path.stem
             name = display_path(path, self.dir)
@@ -191,11 +213,12 @@ class _Loader:
             doc = self.doc(path, markdown=True)
             meta = doc and check_mapping(doc, schema.PageMeta, self.problems)
             if doc and meta:
-                pages[slug] = Page(slug, meta, doc.body, doc.name)
+                pages[slug] = Page(slug, meta, doc.body, doc.name, doc.body_line)
         return pages
 
     def news(self) -> list[NewsItem]:
         items: list[NewsItem] = []
+        self.unused("news", "nyheter")
         for path in sorted((self.dir / "news").glob("*.md")):
             name = display_path(path, self.dir)
             match = _NEWS_NAME.match(path.stem)
@@ -211,7 +234,7 @@ class _Loader:
                 self.problems.append(Problem(name, doc.line(("date",)), "date", f"Datumet {meta.date.isoformat()} "
                                              f"stämmer inte med filnamnets {match.group(1)}. Ändra det ena så "
                                              "att de blir lika."))
-            items.append(NewsItem(match.group(2), meta, doc.body, doc.name))
+            items.append(NewsItem(match.group(2), meta, doc.body, doc.name, doc.body_line))
         seen: dict[str, str] = {}
         for item in items:
             if item.slug in seen:
@@ -327,7 +350,8 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
 
 
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
-                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str]) -> list[CalendarEvent]:
+                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
+    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
     by_id = {a.id: a for a in associations}
     for association in associations:
         for index, place in enumerate(association.municipalities):
@@ -341,7 +365,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
         for index, org in enumerate(data.organizers):
             if org in by_id:
                 organizers.append(by_id[org])
-            elif org not in invalid_ids:
+            elif invalid_ids is not None and org not in invalid_ids:
                 problems.append(Problem(file, data.line_of(f"organizers.{index}"), "organizers",
                                         f"Det finns ingen förening med id ”{org}” i associations.yaml."
                                         f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
@@ -377,7 +401,7 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     check_unique(associations, "id", "Id:t", problems)
     check_unique(raw_events, "id", "Id:t", problems)
     check_unique(laws, "id", "Id:t", problems)
-    invalid_ids = loader.raw_ids.get("associations.yaml", set())
+    invalid_ids = None if "associations.yaml" in loader.unreadable else loader.raw_ids.get("associations.yaml", set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:

@@ -1,38 +1,164 @@
-"""Publish stage: writes the rendered outputs beside the target and swaps them in only when all is written."""
+"""Publish stage: the new site is written beside the target and swapped in only when all of it is on disk.
+
+Readers see either the whole previous site or the whole new one, never a mix:
+- every file goes into a staging folder `.public.new-…` next to `public/`, and is flushed to disk;
+- on Linux the two folders trade places in one step (renameat2 with RENAME_EXCHANGE); elsewhere, or on
+  a file system without it, `public/` is renamed aside to `.public.old-…` and the new folder renamed in,
+  which leaves a moment without `public/`;
+- a build killed at any point leaves only folders with those names behind; the next publish removes
+  them, and puts `.public.old-…` back as `public/` if the kill came in that moment.
+Files of `public/` that the new build does not make are gone after the swap, as nothing is copied over.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+# Errors that mean "this kernel or file system cannot exchange", not "something is wrong": fall back.
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EPERM, errno.ENOTSUP, errno.EXDEV}
 
-def _leftovers(out: Path) -> list[Path]:
-    return [p for p in out.parent.glob(f".{out.name}.*-*") if p.is_dir()]
+
+def _staging_dirs(out: Path) -> list[Path]:
+    return sorted(p for p in out.parent.glob(f".{out.name}.new-*") if p.is_dir())
 
 
-def publish(outputs: Mapping[str, bytes], out: Path) -> None:
-    """Replaces `out` with exactly `outputs`; on any failure the previous `out` is left as it was."""
+def _retired_dirs(out: Path) -> list[Path]:
+    return sorted((p for p in out.parent.glob(f".{out.name}.old-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+
+
+def recover(out: Path) -> None:
+    """Cleans up after a build that was killed: restores a published site left aside, removes half-written ones."""
+    retired = _retired_dirs(out)
+    if retired and not out.exists():
+        os.rename(retired.pop(), out)  # killed between the two renames of the fallback: the old site comes back
+    for leftover in [*retired, *_staging_dirs(out)]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """One publish at a time per target; the lock goes with the process, even after kill -9."""
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swaps two existing paths in one atomic step (Linux renameat2); False where the system cannot."""
+    if sys.platform != "linux" or os.environ.get("SITEGEN_NO_EXCHANGE"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc < 2.28, musl)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NO_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _pause_for_test(stage: str) -> None:
+    """Test hook: with SITEGEN_TEST_PAUSE=stage:marker, stop here (after touching marker) until killed."""
+    wanted = os.environ.get("SITEGEN_TEST_PAUSE", "")
+    name, _, marker = wanted.partition(":")
+    if name == stage and marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        while True:
+            time.sleep(60)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _safe(rel: str) -> bool:
+    """An output path that stays inside the site folder."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in parts)
+
+
+def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged: Collection[str]) -> None:
+    unsafe = sorted(rel for rel in [*outputs, *unchanged] if not _safe(rel))
+    if unsafe:
+        raise ValueError(f"output paths outside the site folder: {unsafe}")
+    for number, rel in enumerate(sorted(outputs)):
+        if number == len(outputs) // 2:
+            _pause_for_test("writing")
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(outputs[rel])
+    for rel in sorted(unchanged):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a second name for the published file: no bytes copied, and the old tree can still be removed
+            os.link(out / rel, target)
+        except OSError:
+            shutil.copy2(out / rel, target)
+    # Everything on disk before the swap, so a power cut cannot publish empty files. One sync for the
+    # whole tree costs far less than an fsync per file.
+    os.sync()
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Puts `staging` in place of `out`; the previous site is removed once nobody can see it."""
+    if out.exists() and exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+    elif out.exists():
+        retired = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, retired)
+        _pause_for_test("swap")
+        try:
+            os.rename(staging, out)
+        except BaseException:
+            os.rename(retired, out)
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, out)
+    _fsync(out.parent)
+
+
+def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] = ()) -> None:
+    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has; on any failure the
+    previous `out` is left as it was.
+
+    `unchanged` lets an incremental build skip writing files whose bytes it knows are the same: they are
+    hard-linked from the published site into the staging folder, so the swap stays atomic.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in _leftovers(out):  # from a build that was killed; the published folder is never among them
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for rel in sorted(outputs):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(outputs[rel])
-        os.chmod(staging, 0o755)
-        if out.exists():
-            retired = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.rename(out, retired)
-            os.rename(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "finns redan och är ingen mapp", str(out))
+    with _locked(out):
+        recover(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            _write_all(outputs, staging, out, [rel for rel in unchanged if rel not in outputs])
+            os.chmod(staging, 0o755)
+            _swap(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -115,13 +115,18 @@ def _date_only(value: Any) -> dt.date:
     return when
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Id = Annotated[str, BeforeValidator(_slug_id)]
-Url = Annotated[str, BeforeValidator(_url)]
-Email = Annotated[str, BeforeValidator(_email)]
-Phone = Annotated[str, BeforeValidator(_phone)]
-When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when)]
-Day = Annotated[dt.date, BeforeValidator(_date_only)]
+# The JSON Schema of each type says what an editor should accept while typing: the same forms the
+# validators read (a YAML 1.2 date is text, so "2026-03-12 18:00" is a string with a pattern).
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1),
+                 WithJsonSchema({"type": ["string", "number"], "minLength": 1})]
+Id = Annotated[str, BeforeValidator(_slug_id), WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
+Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": r"^https?://\S+\.\S+$"})]
+Email = Annotated[str, BeforeValidator(_email),
+                  WithJsonSchema({"type": "string", "pattern": r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"})]
+Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "number"], "pattern": _PHONE_RE.pattern})]
+When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when),
+                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}[:.]\d{2})?$"})]
+Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 
 
 class Model(BaseModel):

@@ -130,10 +130,24 @@ def check_model(doc: Document, model: type[M], data: Any, loc: Loc, problems: li
                 line = doc.line((*loc, *where))
             problems.append(Problem(doc.name, line, _field_label(where) or None, _translate(error, model, where)))
         return None
-    if isinstance(obj, Model):
-        obj._source = (doc.name, doc.line(loc) or 1)
-        obj._lines = _field_lines(doc, loc, data)
+    _remember_lines(doc, obj, loc, data)
     return obj
+
+
+def _remember_lines(doc: Document, obj: Any, loc: Loc, data: Any) -> None:
+    """Gives `obj` and every model nested in it (a law's excerpts) its file, its line and its fields' lines."""
+    if not isinstance(obj, Model):
+        return
+    obj._source = (doc.name, doc.line(loc) or 1)
+    obj._lines = _field_lines(doc, loc, data)
+    for name, info in type(obj).model_fields.items():
+        key = info.alias or name
+        value, raw = getattr(obj, name), data.get(key) if isinstance(data, dict) else None
+        if isinstance(value, Model):
+            _remember_lines(doc, value, (*loc, key), raw)
+        elif isinstance(value, list) and isinstance(raw, list):
+            for index, (item, raw_item) in enumerate(zip(value, raw, strict=False)):
+                _remember_lines(doc, item, (*loc, key, index), raw_item)
 
 
 def _field_lines(doc: Document, loc: Loc, data: Any, prefix: str = "") -> dict[str, int]:

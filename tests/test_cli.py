@@ -27,7 +27,8 @@ def test_build_writes_site_into_chosen_folder(invoke, tmp_path):
     out = tmp_path / "ut"
     result = invoke("build", "--content", str(FIXTURE_SITE), "--out", str(out), "--today", "2026-03-01")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Klart: ")
+    assert result.stdout.startswith("Klart: ")
+    assert "Varning: site/pages/index.md, rad 9: tog bort <script>" in result.stderr
     assert (out / "index.html").is_file()
     assert (out / "kalender" / "2026" / "mote-2026-03" / "index.html").is_file()
 
@@ -55,3 +56,10 @@ def test_build_py_takes_the_same_options(tmp_path):
                            "--today", "2026-03-01"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert (out / "foreningar" / "forening-a" / "index.html").is_file()
+
+
+def test_missing_templates_folder_is_explained(invoke, tmp_path):
+    result = invoke("check", "--content", str(FIXTURE_SITE), "--templates", str(tmp_path / "mallar"))
+    assert result.exit_code == 1
+    assert "Mappen med mallarna" in result.output and "finns inte" in result.output
+    assert "Traceback" not in result.output

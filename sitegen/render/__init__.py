@@ -52,6 +52,10 @@ class Context:
             machine=dates.machine,
         )
         env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
+
+        from .headers import CSP
+
+        env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
         return env
 
 

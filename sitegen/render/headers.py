@@ -1,6 +1,10 @@
 """Headers renderer: `_headers`, read by static hosts (Netlify, Cloudflare Pages and the like) for HTTP headers.
 
-GitHub Pages and GitLab Pages ignore the file; see docs/publicera.md for what they send instead.
+GitHub Pages and GitLab Pages ignore the file; docs/publicera.md says what they send instead.
+
+The same Content-Security-Policy is in every page's <meta> tag, for hosts that ignore this file. It
+allows only the site's own origin: no inline scripts or styles, no third-party requests. A JSON-LD block
+(<script type="application/ld+json">) is data, not a script, and is not blocked by it.
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from collections.abc import Iterator
 
 from . import Context, Output
 
-# Only the site's own origin: no third-party requests, nothing inline to inject into.
 CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'"
 # Only an HTTP header can forbid framing; a <meta> tag with frame-ancestors is ignored by browsers.
 HEADER_CSP = f"{CSP}; frame-ancestors 'none'"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import calendar
+from .. import calendar, markup
 from ..model import Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 from .updated import updated
@@ -115,6 +115,7 @@ def render(ctx: Context) -> Iterator[Output]:
     common = {"site": model.site, "model": model, "menu": _menu(model)}
     for url, template_name, variables in plan(model):
         html = ctx.env.get_template(template_name).render(**common, **variables, url=url)
+        html = markup.mark_external(html, model.site.base_url)
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)

@@ -1,0 +1,81 @@
+"""Every piece of Markdown the coordinator wrote, with the file, line and page it belongs to.
+
+The sanitiser report and the link check read the same list, so a message about a Markdown text always
+names the file and the line where the coordinator can fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import markup
+from .errors import Problem
+from .model import SiteModel
+from .schema import Model
+
+
+@dataclass(frozen=True)
+class MarkdownText:
+    """One Markdown text: a page body or a Markdown field of a YAML entry."""
+
+    file: str
+    line: int  # the file's line of the text's first line
+    field: str | None
+    text: str
+    url: str  # the page the text is shown on; relative links and bare #anchors are read from there
+
+    def line_at(self, index: int) -> int:
+        """The file's line of the text's line `index` (0-based)."""
+        return self.line + index
+
+
+def _field(entry: Model, name: str, text: str | None, url: str, label: str | None = None) -> Iterator[MarkdownText]:
+    if not text:
+        return
+    file, _ = entry.source
+    line = entry.line_of(name)
+    # A multi-line value is a block (`description: |`): its text starts on the line after the key.
+    start = line + 1 if "\n" in text.strip() else line
+    yield MarkdownText(file, start, label or name, text, url)
+
+
+def markdown_texts(model: SiteModel) -> Iterator[MarkdownText]:
+    """All Markdown of the site, pages and news first, then the Markdown fields of the data files."""
+    for page in model.pages.values():
+        yield MarkdownText(page.source, page.body_line, None, page.body, page.url)
+    for item in model.news:
+        yield MarkdownText(item.source, item.body_line, None, item.body, item.url)
+    yield from _field(model.site, "footer", model.site.footer, "/")
+    for association in model.associations:
+        yield from _field(association, "description", association.description, f"/foreningar/{association.id}/")
+    for event in model.events:
+        yield from _field(event.data, "description", event.data.description, event.url)
+    for law in model.laws:
+        yield from _field(law, "intro", law.intro, "/lagar/")
+        for number, excerpt in enumerate(law.excerpts, start=1):
+            yield from _field(excerpt, "text", excerpt.text, "/lagar/", f"excerpts[{number}].text")
+        yield from _field(law, "note", law.note, "/lagar/")
+    for definition in model.definitions:
+        yield from _field(definition, "definition", definition.definition, "/definitioner/")
+
+
+def _line_of(text: str, needle: str) -> int:
+    """0-based line of the first `needle` in `text` (case-insensitive), or 0."""
+    at = text.lower().find(needle.lower())
+    return text.count("\n", 0, at) if at >= 0 else 0
+
+
+def sanitiser_warnings(model: SiteModel) -> list[Problem]:
+    """A Swedish warning for each Markdown text whose HTML the sanitiser shortens, saying what went."""
+    warnings = []
+    for source in markdown_texts(model):
+        found = markup.removed(source.text)
+        if not found:
+            continue
+        line = source.line_at(min(_line_of(source.text, needle) for _, needle in found))
+        what = ", ".join(description for description, _ in found)
+        warnings.append(Problem(source.file, line, source.field, f"tog bort {what}. Sådant kan vara skadligt "
+                                "och visas aldrig på webbplatsen; skriv texten med vanlig Markdown i stället.",
+                                severity="varning"))
+    return warnings
