@@ -52,7 +52,7 @@ def check(content: Path, today: dt.date | None = None, templates: Path | None = 
     model = load_site(content, resolve_today(today))
     model.warnings.extend(sanitiser_warnings(model))
     if templates is not None:
-        render(model, templates)
+        render(model, templates, check_only=True)
     return model
 
 
@@ -69,12 +69,12 @@ def _template_failure(exc: Exception, templates: Path) -> str:
     return f"Bygget misslyckades{where}: {type(exc).__name__}: {exc}. {_UNTOUCHED}"
 
 
-def render(model: SiteModel, templates: Path) -> tuple[dict[str, bytes], Context]:
+def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
     """Every output in memory, and the link check over them; raises BuildError or ContentError."""
     if not templates.is_dir():
         raise BuildError(f"Mappen med mallarna, {templates}, finns inte. Kör kommandot från projektets mapp eller "
                          "ange mallarna med --templates.")
-    ctx = Context(model, templates)
+    ctx = Context(model, templates, check_only=check_only)
     try:
         outputs: dict[str, bytes] = {}
         for rel, data in render_all(ctx):

@@ -63,3 +63,11 @@ def test_missing_templates_folder_is_explained(invoke, tmp_path):
     assert result.exit_code == 1
     assert "Mappen med mallarna" in result.output and "finns inte" in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_renders_everything_but_never_loads_weasyprint():
+    code = ("import sys, pathlib; from sitegen.build import check; "
+            "check(pathlib.Path('content'), templates=pathlib.Path('templates')); "
+            "print('weasyprint' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"

@@ -29,6 +29,7 @@ class Context:
     model: SiteModel
     templates: Path
     pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
+    check_only: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
 
     @cached_property
     def env(self) -> jinja2.Environment:
