@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from .build import check
+from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .publish import publish
 from .render import Context, _renderers
 
-# Renderers the preview runs after the page has reloaded: the PDF takes as long as all HTML pages together.
+# Renderers the preview runs for real only after the page has reloaded: the PDF takes as long as all
+# HTML pages together. Before that they run as for `sitegen check` (template only).
 DEFERRED = frozenset({"pdf"})
 RELOAD_PATH = "/__sitegen/reload.js"
 WAIT_PATH = "/__sitegen/wait"
@@ -92,16 +93,17 @@ class Preview:
         """
         started = time.perf_counter()
         try:
-            ctx = Context(check(self.content, self.today), self.templates)
-            fast = _rendered(ctx, lambda name: name not in DEFERRED)
-            publish({**self._slow, **fast}, self.out)
+            model = check(self.content, self.today)
+            # Everything `sitegen build` checks (links, templates), with the PDF's template but not the PDF.
+            outputs, ctx = render(model, self.templates, check_only=True)
+            publish({**outputs, **{name: data for name, data in self._slow.items() if name in outputs}}, self.out)
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
         outcome = Outcome(True, time.perf_counter() - started, f"{len(ctx.pages)} sidor")
         self._show(None)
         try:
             slow_started = time.perf_counter()
-            self._write_slow(_rendered(ctx, lambda name: name in DEFERRED))
+            self._write_slow(_rendered(Context(model, self.templates), lambda name: name in DEFERRED))
         except Exception as exc:
             return self._failed(exc, started)
         outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s",

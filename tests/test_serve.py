@@ -189,3 +189,11 @@ def _pdf_text(path) -> bytes:
     if not path.exists():
         return b""
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=False).stdout
+
+
+def test_a_broken_link_stops_the_preview_as_it_stops_the_build(preview, scratch_project):
+    scratch_project.write("pages/om.md", "---\ntitle: Om\n---\nSe [kalendern](/kalendern-finns-inte/).\n")
+    page = poll(preview.url + "om/", "Webbplatsen kan inte visas just nu")
+    assert "pages/om.md" in page and "kalendern-finns-inte" in page
+    scratch_project.write("pages/om.md", "---\ntitle: Om\n---\nSe [kalendern](/kalender/).\n")
+    assert "Se <a" in poll(preview.url + "om/", "Se <a")
