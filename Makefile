@@ -33,7 +33,8 @@ serve: $(VENV)/.installed
 
 # Save -> reloaded page in the preview (a real headless Chromium when /usr/bin/chromium is there).
 bench-serve: $(VENV)/.installed
-	$(BIN)/python benchmarks/preview_loop.py $(if $(wildcard /usr/bin/chromium),--browser)
+	$(BIN)/python benchmarks/preview_loop.py
+	$(if $(wildcard /usr/bin/chromium),$(BIN)/python benchmarks/preview_loop.py --browser)
 
 test: system-deps $(VENV)/.installed
 	$(BIN)/pytest
