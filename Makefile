@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the build and the tests need (installed with apt-get when run as root).
-DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils \
+	chromium openjdk-17-jre-headless
+# The browser checks' tools from the npm registry (package.json): axe-core and the Nu Html Checker for
+# `make test`; Lighthouse (a devDependency) only for `make lighthouse`.
+NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden schemas system-deps clean
+.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden schemas system-deps clean lighthouse linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +26,15 @@ system-deps:
 	  else echo "Installera dessa Debian-paket först: $$missing"; exit 1; fi; \
 	fi
 
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --omit=dev --ignore-scripts
+	touch $@
+
+# A full install (with Lighthouse) is a superset of the test install, so it marks both as done.
+node_modules/.lighthouse: package.json package-lock.json
+	$(NPM) ci --ignore-scripts
+	touch node_modules/.installed $@
+
 site: system-deps $(VENV)/.installed
 	$(BIN)/python build.py
 
@@ -36,8 +49,16 @@ bench-serve: $(VENV)/.installed
 	$(BIN)/python benchmarks/preview_loop.py
 	$(if $(wildcard /usr/bin/chromium),$(BIN)/python benchmarks/preview_loop.py --browser)
 
-test: system-deps $(VENV)/.installed
+test: system-deps $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest
+
+# Lighthouse's four category scores for the start page, the calendar and one event page (not part of `make test`).
+lighthouse: system-deps $(VENV)/.installed node_modules/.lighthouse
+	$(BIN)/python tests/tools/lighthouse.py
+
+# External links of the built site: a report, never a failed build (the other sites are not ours to fix).
+linkcheck: $(VENV)/.installed
+	$(BIN)/python tests/tools/linkcheck.py
 
 # JSON Schemas for editors, from the content models; a test fails when the committed ones are stale.
 schemas: $(VENV)/.installed
@@ -54,4 +75,4 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf public .pytest_cache
+	rm -rf public .pytest_cache node_modules

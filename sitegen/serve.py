@@ -8,6 +8,7 @@ While the content has an error, every page shows the Swedish list of errors inst
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import html
 import http.server
@@ -25,8 +26,8 @@ from .publish import publish
 from .render import Context, _renderers
 
 # Renderers the preview runs for real only after the page has reloaded: the PDF takes as long as all
-# HTML pages together. Before that they run as for `sitegen check` (template only).
-DEFERRED = frozenset({"pdf"})
+# HTML pages together, and the search index runs a program. Before that they run as for `sitegen check`.
+DEFERRED = frozenset({"pdf", "search"})
 RELOAD_PATH = "/__sitegen/reload.js"
 WAIT_PATH = "/__sitegen/wait"
 WAIT_SECONDS = 20.0
@@ -96,14 +97,15 @@ class Preview:
             model = check(self.content, self.today)
             # Everything `sitegen build` checks (links, templates), with the PDF's template but not the PDF.
             outputs, ctx = render(model, self.templates, check_only=True)
-            publish({**outputs, **{name: data for name, data in self._slow.items() if name in outputs}}, self.out)
+            publish({**outputs, **self._slow}, self.out)  # the slow outputs of the last time stand in
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
         outcome = Outcome(True, time.perf_counter() - started, f"{len(ctx.pages)} sidor")
         self._show(None)
         try:
             slow_started = time.perf_counter()
-            self._write_slow(_rendered(Context(model, self.templates), lambda name: name in DEFERRED))
+            full = dataclasses.replace(ctx, check_only=False)  # with the pages the html renderer collected
+            self._write_slow(_rendered(full, lambda name: name in DEFERRED))
         except Exception as exc:
             return self._failed(exc, started)
         outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s",

@@ -22,7 +22,10 @@ GOLDEN = ROOT / "tests" / "golden"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    # Pagefind's search index is left out: its bytes change with every Pagefind release, and test_search.py
+    # checks what matters to a reader, in the browser.
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).parts[0] != "pagefind"}
 
 
 def _comparable(name: str, data: bytes, folder: Path) -> bytes:
@@ -40,7 +43,7 @@ def test_fixture_site_matches_golden_files(tmp_path, monkeypatch):
     built = _tree(out)
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(out, GOLDEN)
+        shutil.copytree(out, GOLDEN, ignore=lambda folder, _names: ["pagefind"] if Path(folder) == out else [])
     expected = _tree(GOLDEN)
     assert sorted(built) == sorted(expected), "Run `make update-golden` after an intended change."
     for name, data in expected.items():

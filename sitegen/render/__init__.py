@@ -29,6 +29,7 @@ class Context:
     model: SiteModel
     templates: Path
     pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
+    html: dict[str, bytes] = field(default_factory=dict)  # output path -> HTML, filled by the html renderer
     check_only: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
 
     @cached_property
@@ -87,12 +88,13 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import feeds, headers, html, ics, pdf, sitemap, static
+    from . import feeds, headers, html, ics, pdf, search, sitemap, static
 
-    # The order matters: html fills Context.pages, which sitemap lists. The PDF comes last of the
-    # content outputs because it is the slowest, so a template error elsewhere shows up first.
+    # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
+    # The PDF comes last of the content outputs because it is the slowest, so a template error elsewhere
+    # shows up first.
     return [("html", html.render), ("static", static.render), ("ics", ics.render), ("feeds", feeds.render),
-            ("pdf", pdf.render), ("sitemap", sitemap.render), ("headers", headers.render)]
+            ("pdf", pdf.render), ("sitemap", sitemap.render), ("headers", headers.render), ("search", search.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

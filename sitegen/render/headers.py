@@ -13,7 +13,11 @@ from collections.abc import Iterator
 
 from . import Context, Output
 
-CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'"
+# 'wasm-unsafe-eval' is for the search page: Pagefind's search engine is WebAssembly, compiled in a Web Worker
+# (or in the page when a worker cannot start). It allows compiling WebAssembly from the site's own files only,
+# never eval() of JavaScript; no other page has a script. It must be in the site-wide policy, because hosts
+# that read `_headers` join the headers of overlapping rules, so a rule for /sok/ alone could not loosen "/*".
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'self'; form-action 'self'; object-src 'none'"
 # Only an HTTP header can forbid framing; a <meta> tag with frame-ancestors is ignored by browsers.
 HEADER_CSP = f"{CSP}; frame-ancestors 'none'"
 # Pages, feeds and files may be kept five minutes: an edit shows soon, and slow connections are spared

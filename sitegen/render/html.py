@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import calendar, markup
-from ..model import Occurrence, Page, SiteModel
+from .. import calendar, dates, markup
+from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
 from .updated import updated
 
@@ -62,11 +62,33 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every HTML page as (URL, template, variables), each with the date its content last changed."""
-    for url, template, variables in _pages(model):
+    for url, template, variables in _plan(model):
         yield url, template, {**variables, "updated": updated(url, variables, model)}
 
 
-def _pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every HTML page as (URL, template, variables)."""
+    pages = list(_content_pages(model))
+    yield from pages
+    from .search import executable  # the search page says so when the search index cannot be built
+
+    yield "/sok/", "search.html", {"title": "Sök", "searchable": False, "search_available": executable() is not None}
+    yield "/webbplatskarta/", "site_map.html", {"title": "Webbplatskarta", "searchable": False,
+                                                "groups": _site_map(pages)}
+    yield "/404.html", "404.html", {"title": "Sidan finns inte", "searchable": False}
+
+
+def _site_map(pages: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pages of the site map, grouped as a reader looks for them."""
+    groups: dict[str, list[tuple[str, str]]] = {"Sidor": [], "Aktuellt": [], "Föreningar": [], "Kalender": []}
+    for url, template, variables in pages:
+        group = {"news_item.html": "Aktuellt", "association.html": "Föreningar", "event.html": "Kalender",
+                 "archive.html": "Kalender", "calendar_filter.html": "Kalender"}.get(template, "Sidor")
+        groups[group].append((url, "Startsida" if url == "/" else variables["title"]))
+    return [(name, entries) for name, entries in groups.items() if entries]
+
+
+def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if "index" in model.pages:
         yield "/", "index.html", {"page": model.pages["index"], "title": model.pages["index"].meta.title,
                                   "news": model.news[:NEWS_ON_START_PAGE],
@@ -88,10 +110,17 @@ def _pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if model.events:
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
-        yield event.url, "event.html", {"event": event, "title": event.data.title}
+        yield event.url, "event.html", {"event": event, "title": _event_title(event)}
     if model.events:
         yield from calendar_filters(model)
-    yield "/404.html", "404.html", {"title": "Sidan finns inte"}
+
+
+def _event_title(event: CalendarEvent) -> str:
+    """The page title of an event: its name and date, so that this spring's and this autumn's meeting differ."""
+    if not event.occurrences:
+        return event.data.title
+    first = dates.short_day(event.occurrences[0].first_day)
+    return f"{event.data.title}, {'från ' if len(event.occurrences) > 1 else ''}{first}"
 
 
 def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -119,7 +148,9 @@ def render(ctx: Context) -> Iterator[Output]:
         # The 404 page is served at any missing address, so its links are rooted at the base path.
         html = _rooted(html, model.site.base_url) if url == "/404.html" else relativize(html, url)
         ctx.pages.append(url)
-        yield url_to_path(url), html.encode("utf-8")
+        path, data = url_to_path(url), html.encode("utf-8")
+        ctx.html[path] = data
+        yield path, data
 
 
 def _rooted(html: str, base_url: str) -> str:
