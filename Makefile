@@ -9,7 +9,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 # `make test`; Lighthouse (a devDependency) only for `make lighthouse`.
 NPM := npm --no-audit --no-fund --loglevel=error
 
-.PHONY: site test check serve bench bench-calendar lint update-golden schemas system-deps clean lighthouse linkcheck
+.PHONY: site test check serve bench bench-serve bench-calendar lint update-golden schemas system-deps clean lighthouse linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ site: system-deps $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/sitegen check
 
+serve: $(VENV)/.installed
+	$(BIN)/sitegen serve $(if $(PORT),--port $(PORT))
+
+# Save -> reloaded page in the preview (a real headless Chromium when /usr/bin/chromium is there).
+bench-serve: $(VENV)/.installed
+	$(BIN)/python benchmarks/preview_loop.py
+	$(if $(wildcard /usr/bin/chromium),$(BIN)/python benchmarks/preview_loop.py --browser)
+
 test: system-deps $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest
 
@@ -67,7 +75,7 @@ bench-calendar: system-deps $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_calendar.py
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check sitegen tests build.py
+	$(BIN)/ruff check sitegen tests build.py benchmarks
 	$(BIN)/mypy
 
 clean:

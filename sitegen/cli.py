@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import Problem, SitegenError
+from .scaffold import Invalid
 
 
 def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
@@ -106,6 +108,187 @@ def check(content: Path, templates: Path, today: dt.date | None) -> None:
 
 
 @main.command()
+@content_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+              help="Mappen som webbplatsen byggs till.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
+              show_default=True, help="Mappen med mallarna.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten på den här datorn (0 = välj en ledig).")
+@today_option
+def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date | None) -> None:
+    """Förhandsvisa webbplatsen; sidan laddas om när du sparar en fil.
+
+    Bygger webbplatsen, visar den på http://127.0.0.1:PORT/ och bygger om när en fil i innehållet eller
+    mallarna sparas. Fel i innehållet visas på sidan i stället för webbplatsen.
+    """
+    from .serve import Outcome, Preview
+
+    def report(outcome: Outcome) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        if outcome.ok:
+            click.echo(f"{stamp} Byggt på {outcome.seconds:.2f} s ({outcome.message}).")
+            for warning in outcome.warnings:
+                click.echo(f"  Varning: {warning}", err=True)
+        else:
+            click.echo(f"{stamp} {outcome.message}\n", err=True)
+
+    try:
+        preview = Preview(content, out, templates, today, port=port, report=report)
+    except OSError as exc:
+        click.echo(f"Porten {port} går inte att använda ({exc.strerror}). Kanske körs förhandsvisningen redan? "
+                   f"Välj en annan port, till exempel --port {port + 1 if port else 8001}.", err=True)
+        sys.exit(1)
+    preview.start()
+    click.echo(f"Förhandsvisningen finns på {preview.url}  (tryck Ctrl+C för att sluta)", err=False)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("\nFörhandsvisningen är stoppad.")
+    finally:
+        preview.stop()
+
+
+@main.group()
+def new() -> None:
+    """Skapa en ny händelse eller nyhet genom att svara på frågor."""
+
+
+def _ask(label: str, given: Any, check: Callable[[str], Any], required: bool = True, default: str = "",
+         flag: str = "", skip: bool = False) -> Any:
+    """The checked value of an option, or of an answer asked for again until it can be used.
+
+    With `skip` (the required fields came as options) an optional field that was not given is left out.
+    """
+    if given is None and skip and (not required or default):
+        given = default
+    if given is not None:
+        try:
+            return check(given)
+        except Invalid as exc:
+            click.echo(f"Fel i {flag}: {exc}", err=True)
+            sys.exit(2)
+    while True:
+        answer = click.prompt(label, default=default, show_default=bool(default)) if required or default else \
+            click.prompt(f"{label} (tomt = hoppa över)", default="", show_default=False)
+        try:
+            return check(answer)
+        except Invalid as exc:
+            click.echo(f"  {exc}", err=True)
+
+
+def _required(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    def run(answer: str) -> Any:
+        if not answer.strip():
+            raise Invalid("Det här behövs. Skriv ett svar.")
+        return check(answer)
+    return run
+
+
+def _new_failed(exc: Exception) -> None:
+    if isinstance(exc, click.Abort):
+        click.echo("\nAvbrutet. Ingenting sparades.", err=True)
+        sys.exit(1)
+    assert isinstance(exc, SitegenError)
+    _fail(exc)
+
+
+@new.command("event")
+@content_option
+@click.option("--title", help="Händelsens namn.")
+@click.option("--start", "start_", metavar="ÅÅÅÅ-MM-DD [TT:MM]", help="Start, till exempel ”2026-03-12 18:00”.")
+@click.option("--end", "end_", metavar="TT:MM", help="Slut: klockslag samma dag, eller datum (och tid).")
+@click.option("--location", help="Plats och adress.")
+@click.option("--municipality", help="Kommun, eller Digitalt eller Hela länet.")
+@click.option("--organizer", "organizers", multiple=True, help="Arrangörens id (kan anges flera gånger).")
+@click.option("--category", help="Typ av händelse, till exempel dialogmöte.")
+@click.option("--description", help="Beskrivning (Markdown).")
+@click.option("--url", help="Länk till mer information eller anmälan.")
+@click.option("--repeat", help="nej, varje vecka eller varje månad.")
+@click.option("--until", "until_", metavar="ÅÅÅÅ-MM-DD", help="Sista dagen en upprepning kan ske.")
+def new_event(content: Path, title: str | None, start_: str | None, end_: str | None, location: str | None,
+              municipality: str | None, organizers: tuple[str, ...], category: str | None,
+              description: str | None, url: str | None, repeat: str | None, until_: str | None) -> None:
+    """Lägg till en händelse i kalendern (content/events/ÅÅÅÅ.yaml).
+
+    Frågar efter det som inte anges som alternativ. Med --title, --start och --municipality ställs inga
+    fler frågor; övriga uppgifter tas då bara med om de anges.
+    """
+    from . import scaffold
+    from .schema import Event
+
+    try:
+        site = scaffold.Content(content)
+        fields: dict[str, Any] = {}
+        skip = None not in (title, start_, municipality)
+        fields["title"] = _ask("Namn på händelsen", title, _required(lambda a: scaffold.check_field(Event, "title", a)),
+                               flag="--title")
+        fields["start"] = _ask("Start (ÅÅÅÅ-MM-DD TT:MM, eller bara datum för heldag)", start_,
+                               _required(scaffold.start), flag="--start")
+        fields["end"] = _ask("Slut (klockslag som 20:00, eller datum)", end_,
+                             lambda a: scaffold.end(a, fields["start"]), required=False, flag="--end", skip=skip)
+        fields["location"] = _ask("Plats och adress", location, scaffold.optional, required=False, flag="--location", skip=skip)
+        fields["municipality"] = _ask(f"Kommun ({', '.join(site.places)})", municipality,
+                                      _required(site.place), flag="--municipality")
+        fields["organizers"] = _ask(f"Arrangörer, id från associations.yaml med komma emellan ({', '.join(site.associations)})",
+                                    organizers or None, site.organizers, required=False, flag="--organizer", skip=skip)
+        fields["category"] = _ask("Typ av händelse, till exempel dialogmöte", category, scaffold.optional,
+                                  required=False, flag="--category", skip=skip)
+        fields["description"] = _ask("Beskrivning (mer text kan skrivas i filen efteråt)", description,
+                                     scaffold.optional, required=False, flag="--description", skip=skip)
+        fields["url"] = _ask("Länk till mer information eller anmälan", url,
+                             lambda a: scaffold.check_field(Event, "url", a) if a.strip() else None,
+                             required=False, flag="--url", skip=skip)
+        freq = _ask("Upprepas den? (nej, varje vecka, varje månad)", repeat, scaffold.repeat_freq,
+                    default="nej", flag="--repeat", skip=skip)
+        if freq:
+            last = _ask("Sista dagen den kan upprepas (ÅÅÅÅ-MM-DD)", until_,
+                        _required(lambda a: scaffold.until(a, fields["start"])), flag="--until")
+            fields["repeat"] = {"freq": freq, "until": last}
+        day = fields["start"].date() if isinstance(fields["start"], dt.datetime) else fields["start"]
+        fields["id"] = scaffold.unique(scaffold.slugify(f"{fields['title']} {day.isoformat()}"), site.event_ids)
+        path, event_id = scaffold.append_event(content, fields)
+    except (SitegenError, click.Abort) as exc:
+        _new_failed(exc)
+        return
+    click.echo(f"Sparat i {path}: händelsen ”{fields['title']}” med id {event_id}. "
+               "Kontrollera med make serve eller make check.")
+
+
+@new.command("news")
+@content_option
+@click.option("--title", help="Nyhetens rubrik.")
+@click.option("--date", "date_", metavar="ÅÅÅÅ-MM-DD", help="Publiceringsdatum (annars i dag).")
+@click.option("--summary", help="En eller två meningar som visas i listor.")
+@click.option("--body", help="Texten (Markdown); annars samma som sammanfattningen.")
+def new_news(content: Path, title: str | None, date_: str | None, summary: str | None, body: str | None) -> None:
+    """Skriv en nyhet till Aktuellt (content/news/ÅÅÅÅ-MM-DD-namn.md).
+
+    Frågar efter det som inte anges som alternativ. Med --title och --summary ställs inga fler frågor.
+    """
+    from . import scaffold
+    from .build import resolve_today
+    from .schema import NewsMeta
+
+    try:
+        scaffold.Content(content)
+        skip = None not in (title, summary)
+        headline = _ask("Rubrik", title, _required(lambda a: scaffold.check_field(NewsMeta, "title", a)), flag="--title")
+        day = _ask("Datum", date_, _required(lambda a: scaffold.check_field(NewsMeta, "date", a.strip())),
+                   default=resolve_today().isoformat(), flag="--date", skip=skip)
+        lead = _ask("Sammanfattning, en eller två meningar", summary,
+                    _required(lambda a: scaffold.check_field(NewsMeta, "summary", a)), flag="--summary")
+        text = _ask("Text (mer kan skrivas i filen efteråt)", body, scaffold.optional, required=False, flag="--body",
+                    skip=skip)
+        path = scaffold.write_news(content, headline, day, lead, text)
+    except (SitegenError, click.Abort) as exc:
+        _new_failed(exc)
+        return
+    click.echo(f"Sparat: {path}. Öppna filen för att skriva mer; förhandsvisa med make serve.")
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
               help="Mappen som JSON-scheman skrivs till.")
 @click.option("--check", "check_only", is_flag=True, help="Skriv inget; avsluta med kod 1 om schemana är inaktuella.")
@@ -124,3 +307,7 @@ def schema(out: Path, check_only: bool) -> None:
     changed = editor.write(out)
     click.echo(f"Skrev {len(changed)} av {len(editor.SCHEMAS)} scheman i {out}/." if changed
                else f"Schemana i {out}/ var redan aktuella.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-"""What the content's git history says: when each event last changed and how often, and when the data last changed.
+"""What the content's git history says: when each event last changed and how often, when the data last changed,
+and when each content file last changed (for "Senast uppdaterad" on every page).
 
 Subscribers' calendar apps trust SEQUENCE and LAST-MODIFIED to notice an edited event. The coordinator
 should not have to bump anything, so both are derived from the history of content/events/ in one
@@ -195,3 +196,45 @@ def _data_changed(root: Path, paths: list[str], edited: dt.datetime) -> dt.datet
     if (_git(root, "status", "--porcelain", "--", *paths) or "").strip():
         return max(edited, committed) if committed else edited
     return committed
+
+
+def file_dates(content_dir: Path, today: dt.date) -> dict[str, dt.date]:
+    """The Swedish date each file under `content_dir` last changed, keyed like Problem.file ("content/pages/om.md").
+
+    One `git log --name-only` over the folder, newest commit first, and one `git status` for files changed
+    since: those count as changed `today`. Without git (or with SITEGEN_NO_HISTORY) the answer is empty and
+    callers use the build's date.
+    """
+    if os.environ.get(NO_HISTORY_ENV):
+        return {}
+    content_dir = content_dir.resolve()
+    prefix = _git(content_dir, "rev-parse", "--show-prefix")
+    if prefix is None:
+        return {}
+    prefix = prefix.strip()
+    log = _git(content_dir, "-c", "core.quotePath=false", "log", "--no-renames", "--format=%x00%ct", "--name-only",
+               "--relative", "--", ".") or ""
+    dates: dict[str, dt.date] = {}
+    stamp: dt.date | None = None
+    for row in log.splitlines():
+        if row.startswith("\x00"):
+            stamp = dt.datetime.fromtimestamp(int(row[1:]), TZ).date()
+        elif row and stamp is not None:
+            dates.setdefault(f"{content_dir.name}/{row}", stamp)
+    status = _git(content_dir, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".") or ""
+    entries = iter(status.split("\x00"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        if entry[0] in "RC":
+            next(entries, None)  # a rename's old name follows as its own entry
+        path = entry[3:]  # porcelain paths are relative to the repository's top
+        if path.startswith(prefix):
+            dates[f"{content_dir.name}/{path[len(prefix):]}"] = today
+    return dates
+
+
+def newest(dates: dict[str, dt.date], sources: Iterable[str], today: dt.date) -> dt.date:
+    """The latest change among `sources`; the build's today when none of them has a history."""
+    found = [dates[s] for s in sources if s in dates]
+    return max(found) if found else today

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from . import schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
+from .history import file_dates
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -124,6 +125,7 @@ class SiteModel:
     files: list[str]
     today: dt.date
     warnings: list[Problem] = field(default_factory=list)
+    changed: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
 
     @cached_property
     def occurrences(self) -> list[Occurrence]:
@@ -415,4 +417,5 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
         raise ContentError(problems)
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                      definitions, _files(content_dir), today,
-                     warnings=[p for p in problems if p.severity != "fel"])
+                     warnings=[p for p in problems if p.severity != "fel"],
+                     changed=file_dates(content_dir, today))

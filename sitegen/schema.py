@@ -222,7 +222,8 @@ class Event(Model):
     id: Id = Field(description="Unikt id som aldrig återanvänds: det är kalenderprenumeranternas UID.")
     title: Text = Field(description="Händelsens namn.")
     start: When = Field(description="Start i svensk tid: ”2026-03-12 18:00”, eller bara datum för heldag.")
-    end: When | None = Field(None, description="Slut: klockslag samma dag, eller datum för flerdagarshändelse (till och med).")
+    end: When | None = Field(None, description="Slut: datum och klockslag (”2026-03-12 20:00”), eller bara datum "
+                             "för en flerdagarshändelse (till och med).")
     location: Text | None = Field(None, description="Plats och adress.")
     municipality: Text = Field(description="En av kommunerna i site.yaml, eller ”Digitalt” eller ”Hela länet”.")
     organizers: list[Id] = Field(default_factory=list, description="Arrangörernas id från associations.yaml.")

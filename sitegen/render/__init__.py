@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .. import calendar, dates, markup
 from ..model import SiteModel
+from . import template_cache
 
 Output = tuple[str, bytes]
 
@@ -40,6 +41,7 @@ class Context:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_cache.TEMPLATES,
         )
         env.filters.update(
             markdown=lambda text: Markup(markup.to_html(text)),
@@ -101,13 +103,13 @@ def url_to_path(url: str) -> str:
 
 def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
     # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import headers, html, ics, pdf, search, sitemap, static
+    from . import feeds, headers, html, ics, pdf, search, sitemap, static
 
     # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
     # The PDF comes last of the content outputs because it is the slowest, so a template error elsewhere
     # shows up first.
-    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("pdf", pdf.render),
-            ("sitemap", sitemap.render), ("headers", headers.render), ("search", search.render)]
+    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("feeds", feeds.render),
+            ("pdf", pdf.render), ("sitemap", sitemap.render), ("headers", headers.render), ("search", search.render)]
 
 
 def render_all(ctx: Context) -> Iterable[Output]:

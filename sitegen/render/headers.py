@@ -1,5 +1,7 @@
 """Headers renderer: `_headers`, read by static hosts (Netlify, Cloudflare Pages and the like) for HTTP headers.
 
+GitHub Pages and GitLab Pages ignore the file; docs/publicera.md says what they send instead.
+
 The same Content-Security-Policy is in every page's <meta> tag, for hosts that ignore this file. It
 allows only the site's own origin: no inline scripts or styles, no third-party requests. A JSON-LD block
 (<script type="application/ld+json">) is data, not a script, and is not blocked by it.
@@ -21,15 +23,23 @@ DEPENDS: tuple[str, ...] = ()
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'self'; form-action 'self'; object-src 'none'"
 # Only an HTTP header can forbid framing; a <meta> tag with frame-ancestors is ignored by browsers.
 HEADER_CSP = f"{CSP}; frame-ancestors 'none'"
+# Pages, feeds and files may be kept five minutes: an edit shows soon, and slow connections are spared
+# the same bytes on every page. Set once for all paths, because hosts join the values of matching rules.
+CACHE = "public, max-age=300"
 
 HEADERS = {
     "Content-Security-Policy": HEADER_CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
+    "Cache-Control": CACHE,
 }
+# Calendar apps and phones recognise a subscription by its type, whatever the host guesses from the name.
+RULES = [("/*", HEADERS), ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8"})]
 
 
 def render(ctx: Context) -> Iterator[Output]:
-    lines = ["/*", *(f"  {name}: {value}" for name, value in HEADERS.items())]
+    lines: list[str] = []
+    for pattern, headers in RULES:
+        lines += [pattern, *(f"  {name}: {value}" for name, value in headers.items())]
     yield "_headers", ("\n".join(lines) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from .. import calendar, dates, markup
 from ..model import CalendarEvent, Occurrence, Page, SiteModel
 from . import Context, Output, relativize, url_to_path
+from .updated import updated
 
 # Pages made from data files. A Markdown page with the same slug gives them their title and intro.
 DATA_PAGES = {
@@ -60,6 +61,12 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 
 
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every HTML page as (URL, template, variables), each with the date its content last changed."""
+    for url, template, variables in _plan(model):
+        yield url, template, {**variables, "updated": updated(url, variables, model)}
+
+
+def _plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every HTML page as (URL, template, variables)."""
     pages = list(_content_pages(model))
     yield from pages
