@@ -10,6 +10,7 @@ from .. import markup
 from ..dates import TZ
 from . import Context, Output
 
+DEPENDS = ("site", "news", "templates")
 FEED_URL = "/aktuellt/atom.xml"
 FEED_ENTRIES = 20
 _ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)')
