@@ -195,3 +195,19 @@ def test_an_empty_calendar_still_has_its_pdf(scratch_project, tmp_path, monkeypa
         text = pdf.pages[0].extract_text()
     assert "Det finns inga kommande händelser" in text
     assert "Senast uppdaterad 1 mars 2026" in text  # no git history: the build's date
+
+
+def test_a_build_leaves_no_temporary_font_folders(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import FIXTURE_SITE, ROOT
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "SITEGEN_NO_HISTORY": "1"}
+    subprocess.run([sys.executable, "build.py", "--content", str(FIXTURE_SITE), "--out", str(tmp_path / "out"),
+                    "--today", "2026-03-01", "--clean"], cwd=ROOT, env=env, check=True, capture_output=True)
+    assert (tmp_path / "out" / "kalender.pdf").is_file()
+    assert list(temp.iterdir()) == []

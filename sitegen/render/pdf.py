@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 
 from .. import calendar, history
@@ -62,12 +63,16 @@ def render(ctx: Context) -> Iterator[Output]:
     logger = logging.getLogger("weasyprint")
     errors = _Errors()
     logger.addHandler(errors)
+    fonts = weasyprint.text.fonts.FontConfiguration()
     try:
-        fonts = weasyprint.text.fonts.FontConfiguration()
         document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/")
         pdf = document.write_pdf(font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     finally:
         logger.removeHandler(errors)
+        # WeasyPrint copies the @font-face fonts into a temporary folder that only its __del__ removes,
+        # which never runs when the PDF is made in a worker process: 1.5 MB left in /tmp per build.
+        if getattr(fonts, "_folder", None):
+            shutil.rmtree(fonts._folder, ignore_errors=True)
     if errors.messages:
         raise BuildError("Kalendern som PDF gick inte att göra: " + "; ".join(errors.messages) +
                          " Kontrollera templates/pdf/. Ingenting publicerades.")
