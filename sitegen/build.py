@@ -141,32 +141,23 @@ def _template_errors(step: Callable[[], Any], templates: Path) -> Any:
 
 def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
     """Every output in memory, and the link check over them, without any cache; raises BuildError or ContentError."""
-    import jinja2
-
     from .links import check_links
     from .render import Context, render_all
     from .sources import markdown_texts
 
     _templates_exist(templates)
     ctx = Context(model, templates, check_only=check_only)
-    try:
+
+    def collect() -> dict[str, bytes]:
         outputs: dict[str, bytes] = {}
         for rel, data in render_all(ctx):
             if rel in outputs:  # two renderers (or a page and a file) claiming one address: never overwrite silently
                 raise BuildError(f"Två delar av webbplatsen ska skrivas till samma fil, {rel}. Byt namn på den "
                                  f"ena (en sida, en bilaga eller ett id). {_UNTOUCHED}")
             outputs[rel] = data
-    except BuildError:
-        raise
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}. "
-                         f"{_UNTOUCHED}") from exc
-    except jinja2.TemplateError as exc:
-        raise BuildError(f"En mall gick inte att använda: {exc}. {_UNTOUCHED}") from exc
-    except Exception as exc:  # a template or renderer that raises: a message, never a half-published site
-        if os.environ.get("SITEGEN_DEBUG"):
-            raise
-        raise BuildError(_template_failure(exc, templates)) from exc
+        return outputs
+
+    outputs: dict[str, bytes] = _template_errors(collect, templates)
     problems = check_links(list(markdown_texts(model)), outputs)
     if any(p.severity == "fel" for p in problems):
         raise ContentError([*problems, *model.warnings])
