@@ -90,6 +90,15 @@ def _relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
+_ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def rooted(html: str, prefix: str) -> str:
+    """Site-absolute links ("/kalender/") put under `prefix` ("https://example.org" or "/sub"), for output
+    read away from its own address: the 404 page, feeds and paper."""
+    return _ROOTED.sub(lambda m: f"{m.group(1)}{prefix}/", html)
+
+
 def relativize(html: str, page_url: str) -> str:
     """Rewrites every site-absolute href/src in a page to a relative one."""
     return _LINK.sub(lambda m: f'{m.group(1)}{relative(m.group(2), page_url)}"', html)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from .. import markup
 from ..dates import TZ
-from . import Context, Output
+from . import Context, Output, rooted
 
 DEPENDS = ("site", "news", "templates")
 FEED_URL = "/aktuellt/atom.xml"
 FEED_ENTRIES = 20
-_ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 def _stamp(day: dt.date) -> str:
@@ -23,8 +21,7 @@ def _stamp(day: dt.date) -> str:
 
 def absolute(html: str, base_url: str) -> str:
     """Site-absolute links made absolute, since a feed reader shows the text away from the site."""
-    base = base_url.rstrip("/") + "/"
-    return _ROOTED.sub(lambda m: m.group(1) + base, html)
+    return rooted(html, base_url.rstrip("/"))
 
 
 def render(ctx: Context) -> Iterator[Output]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .. import calendar, dates, markup
 from ..model import CalendarEvent, Occurrence, Page, SiteModel
-from . import Context, Output, relativize, url_to_path
+from . import Context, Output, relativize, rooted, url_to_path
 from .updated import updated
 
 # Pages made from data files. A Markdown page with the same slug gives them their title and intro.
@@ -24,7 +23,6 @@ DATA_PAGES = {
     "checklista": ("checklist.html", "Checklista för brukarinflytande"),
     "definitioner": ("definitions.html", "Definitioner"),
 }
-_ROOTED = re.compile(r'(\s(?:href|src)=")/(?!/)')
 UPCOMING_ON_START_PAGE = 5
 NEWS_ON_START_PAGE = 3
 
@@ -163,5 +161,4 @@ def render(ctx: Context) -> Iterator[Output]:
 
 
 def _rooted(html: str, base_url: str) -> str:
-    base_path = urlsplit(base_url).path.rstrip("/")
-    return _ROOTED.sub(lambda m: m.group(1) + base_path + "/", html)
+    return rooted(html, urlsplit(base_url).path.rstrip("/"))

@@ -7,14 +7,13 @@ is built. WeasyPrint is imported here only, so `sitegen check` and the HTML do n
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from collections.abc import Iterator
 
 from .. import calendar, history
 from ..dates import TZ
 from ..errors import BuildError
-from . import Context, Output
+from . import Context, Output, rooted
 from .html import by_month
 
 # Input groups this renderer reads (see sitegen/incremental.py): it is redone only when one of them changes.
@@ -23,7 +22,6 @@ DEPENDS = ("site", "events", "associations", "today", "templates")
 OWN_PROCESS = True
 
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
-_ROOTED = re.compile(r'(\shref=")/(?!/)')
 
 
 class _Errors(logging.Handler):
@@ -49,7 +47,7 @@ def html(ctx: Context) -> str:
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
     # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.
-    return _ROOTED.sub(lambda m: m.group(1) + base + "/", page)
+    return rooted(page, base)
 
 
 def render(ctx: Context) -> Iterator[Output]:
