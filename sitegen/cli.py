@@ -14,8 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import Problem, SitegenError
-from .scaffold import Invalid
+from .errors import Invalid, Problem, SitegenError
 
 
 def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:

@@ -68,3 +68,7 @@ def display_path(path: Path, root: Path) -> str:
         return (_resolved(path.parent) / path.name).relative_to(_resolved(root).parent).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+class Invalid(ValueError):
+    """One answer to `sitegen new` that cannot be used; the message says why in Swedish."""

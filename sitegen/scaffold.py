@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import schema
-from .errors import ContentError, Problem, SitegenError, display_path
+from .errors import ContentError, Invalid, Problem, SitegenError, display_path
 from .load import LoadFailed, load_yaml
 from .model import EXTRA_PLACES, load_site
 from .validate import _translate, check_mapping, did_you_mean
@@ -31,10 +31,6 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "�
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 REPEATS = {"": None, "nej": None, "weekly": "weekly", "varje vecka": "weekly", "vecka": "weekly",
            "monthly": "monthly", "varje månad": "monthly", "månad": "monthly"}
-
-
-class Invalid(ValueError):
-    """One answer that cannot be used; the message says why in Swedish."""
 
 
 class ScaffoldError(SitegenError):
