@@ -95,7 +95,7 @@ def check(content: Path, today: dt.date | None = None, templates: Path | None = 
     from .sources import sanitiser_warnings
 
     model = _load_site()(content, resolve_today(today))
-    model.warnings.extend(sanitiser_warnings(model))
+    model.warnings.extend(sanitiser_warnings(model)[0])
     if templates is not None:
         render(model, templates, check_only=True)
     return model
@@ -250,8 +250,13 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     intact = old.intact(out) if old.files else set()
 
     details = {"scan": time.perf_counter() - started}
-    model = check(content, today)
+    from .sources import sanitiser_warnings
+
+    model = _load_site()(content, today)
     details["load"] = time.perf_counter() - started
+    sanitised, removals = sanitiser_warnings(model, old.known_removals(inputs.groups["code"]))
+    model.warnings.extend(sanitised)
+    details["markdown"] = time.perf_counter() - started
     _templates_exist(templates)
     from .render import Context, _renderers, html, url_to_path
 
@@ -262,7 +267,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     jinja_cache = _cache_folder(out, "jinja")
     if jinja_cache.is_dir():
         ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_cache))
-    new = Manifest(inputs.total, pages=0)
+    new = Manifest(inputs.total, pages=0, removals={"code": inputs.groups["code"], "texts": removals})
     rendered: dict[str, bytes] = {}
     units_rendered = 0
 

@@ -37,7 +37,7 @@ from . import __version__
 if TYPE_CHECKING:
     from .model import SiteModel
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = ".sitegen-cache"
 
 # Input groups: which files of content/ and templates/ belong to which group.
@@ -139,6 +139,12 @@ class Manifest:
     files: dict[str, FileRecord] = dataclasses.field(default_factory=dict)
     pages: int = 0
     warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # What the sanitiser removed from each Markdown text, by the text's digest, and the code that found it.
+    removals: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def known_removals(self, code: str) -> dict[str, list[list[str]]]:
+        """The sanitiser's findings of the last build, if the same generator made them."""
+        return self.removals.get("texts", {}) if self.removals.get("code") == code else {}
 
     @staticmethod
     def path_for(out: Path) -> Path:
@@ -151,7 +157,7 @@ class Manifest:
             raw = json.loads(cls.path_for(out).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT or raw.get("out") != str(out.resolve()):
                 return None
-            return cls(raw["inputs"], raw["units"], raw["files"], raw["pages"], raw["warnings"])
+            return cls(raw["inputs"], raw["units"], raw["files"], raw["pages"], raw["warnings"], raw["removals"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no cache, or one we do not understand: build cold
 
@@ -162,7 +168,8 @@ class Manifest:
             tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
             tmp.write_text(json.dumps({"format": FORMAT, "out": str(out.resolve()), "inputs": self.inputs,
                                        "units": self.units, "files": self.files, "pages": self.pages,
-                                       "warnings": self.warnings}, ensure_ascii=False), encoding="utf-8")
+                                       "warnings": self.warnings, "removals": self.removals}, ensure_ascii=False),
+                           encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only means the next build is cold

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -50,17 +52,69 @@ def _is_plain_prose(text: str) -> bool:
             and not re.match(r"\d+[.)]", text))
 
 
-@lru_cache(maxsize=4096)
-def to_html(text: str | None) -> str:
-    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames.
+# Each text's sanitised HTML and what the sanitiser removed from it, worked out once per process by one
+# Markdown conversion: the sanitiser report and the pages read the same result. A footer, an association's
+# description or a repeated event's text is converted once however often it is shown.
+_HTML: dict[str, str] = {}
+_REMOVED: dict[str, list[tuple[str, str]]] = {}
+_MEMO_LIMIT = 50_000  # a long preview session must not grow without end
 
-    Cached by text: the footer, an association's description and a repeated event's text are rendered once.
-    """
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[text] = value
+
+
+def _convert(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(sanitised HTML, what sanitising removed) of one non-empty text, remembered for the next call."""
+    if _is_plain_prose(text):
+        return f"<p>{text}</p>", []
+    raw = _markdown(text)
+    html = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, url_schemes=_SCHEMES)
+    found: list[tuple[str, str]] = []
+    if any(mark in text for mark in "<:&"):  # else there is nothing the sanitiser could remove
+        parser = _Removals()
+        parser.feed(raw)
+        parser.close()
+        found = parser.found
+    _remember(_HTML, text, html)
+    _remember(_REMOVED, text, found)
+    return html, found
+
+
+def to_html(text: str | None) -> str:
+    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames."""
     if not text:
         return ""
-    if _is_plain_prose(text):
-        return f"<p>{text}</p>"
-    return nh3.clean(_markdown(text), tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, url_schemes=_SCHEMES)
+    html = _HTML.get(text)
+    return html if html is not None else _convert(text)[0]
+
+
+def removed(text: str | None) -> list[tuple[str, str]]:
+    """What sanitising `text` removes: (Swedish description, text to look for in the source), in order."""
+    if not text:
+        return []
+    found = _REMOVED.get(text)
+    return found if found is not None else _convert(text)[1]
+
+
+# Below this many texts to convert, converting in this process is faster than starting workers.
+PARALLEL_TEXTS = 150
+
+
+def _convert_all(texts: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [_convert(text) for text in texts]
+
+
+def prepare(texts: Iterable[str]) -> None:
+    """Converts every text not yet converted, on all cores when there are many (a cold build of a big site)."""
+    from .parallel import split
+
+    todo = sorted({text for text in texts if text and text not in _HTML and not _is_plain_prose(text)})
+    for text, (html, found) in zip(todo, split(todo, _convert_all, at_least=PARALLEL_TEXTS), strict=True):
+        _remember(_HTML, text, html)
+        _remember(_REMOVED, text, found)
 
 
 def to_inline_html(text: str | None) -> str:
@@ -106,16 +160,6 @@ def _bad_scheme(url: str) -> str:
     cleaned = re.sub(r"[\x00-\x20]", "", url)
     scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/")[0] else ""
     return scheme if scheme and scheme not in _SCHEMES else ""
-
-
-def removed(text: str | None) -> list[tuple[str, str]]:
-    """What sanitising `text` removes: (Swedish description, text to look for in the source), in order."""
-    if not text or not any(mark in text for mark in "<:&"):  # nothing the sanitiser could remove
-        return []
-    parser = _Removals()
-    parser.feed(_markdown(text))
-    parser.close()
-    return parser.found
 
 
 _EXTERNAL = re.compile(r'<a\b([^>]*?)\shref="(https?://[^"]*)"([^>]*)>', re.IGNORECASE)

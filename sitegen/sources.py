@@ -66,11 +66,28 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, at) if at >= 0 else 0
 
 
-def sanitiser_warnings(model: SiteModel) -> list[Problem]:
-    """A Swedish warning for each Markdown text whose HTML the sanitiser shortens, saying what went."""
+Removals = dict[str, list[list[str]]]  # a text's digest -> what sanitising removed, as [description, needle]
+
+
+def sanitiser_warnings(model: SiteModel, known: Removals | None = None) -> tuple[list[Problem], Removals]:
+    """A Swedish warning for each Markdown text whose HTML the sanitiser shortens, saying what went.
+
+    `known` is what an earlier build found for texts by their digest; only the other texts are converted.
+    Also returns what was found for every text of this model, for the next build.
+    """
+    from .incremental import digest
+
+    known = known or {}
+    sources = list(markdown_texts(model))
+    keys = {source.text: digest(source.text) for source in sources}
+    markup.prepare(text for text, key in keys.items() if key not in known)
+    found_by_key: Removals = {}
     warnings = []
-    for source in markdown_texts(model):
-        found = markup.removed(source.text)
+    for source in sources:
+        key = keys[source.text]
+        if key not in found_by_key:
+            found_by_key[key] = known[key] if key in known else [list(f) for f in markup.removed(source.text)]
+        found = found_by_key[key]
         if not found:
             continue
         line = source.line_at(min(_line_of(source.text, needle) for _, needle in found))
@@ -78,4 +95,4 @@ def sanitiser_warnings(model: SiteModel) -> list[Problem]:
         warnings.append(Problem(source.file, line, source.field, f"tog bort {what}. Sådant kan vara skadligt "
                                 "och visas aldrig på webbplatsen; skriv texten med vanlig Markdown i stället.",
                                 severity="varning"))
-    return warnings
+    return warnings, found_by_key

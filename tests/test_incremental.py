@@ -130,6 +130,46 @@ def test_one_page_edit_renders_only_that_page(project):
     assert changed == ["om/index.html"]  # no other page, feed or PDF
 
 
+def _warnings(result: build_module.BuildResult) -> list[str]:
+    return [str(w) for w in result.warnings]
+
+
+def test_one_page_edit_converts_only_that_page_and_keeps_the_other_warnings(project, monkeypatch):
+    from sitegen import markup
+
+    project.edit("content/pages/tillganglighet.md", "Vi vill att alla", "<script>alert(1)</script>\n\nVi vill att alla")
+    warned = project.build()
+    assert any("tillganglighet.md" in w and "<script>" in w for w in _warnings(warned))
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Annan text om [bakgrunden](https://example.org/)")
+    converted: list[str] = []
+    real = markup._markdown
+    monkeypatch.setattr(markup, "_markdown", lambda text: converted.append(text) or real(text))
+    markup._HTML.clear()  # as in a new process: only the build cache knows the texts
+    markup._REMOVED.clear()
+    result = project.build()
+    bodies = {p.name: p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in (project.content / "pages").glob("*.md")}
+    assert bodies["om.md"] in converted
+    assert not [name for name, body in bodies.items() if name != "om.md" and body in converted]  # not re-read
+    assert _warnings(result) == _warnings(warned)  # the unchanged page's warning is still reported
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_markdown_converted_on_all_cores_gives_the_same_site(project, monkeypatch):
+    from sitegen import markup
+
+    monkeypatch.setattr(markup, "PARALLEL_TEXTS", 1)
+    markup._HTML.clear()
+    markup._REMOVED.clear()
+    parallel = project.root / "parallel"
+    result = build(project.content, parallel, project.templates, TODAY, clean=True)
+    monkeypatch.setattr(markup, "PARALLEL_TEXTS", 10_000)
+    markup._HTML.clear()
+    markup._REMOVED.clear()
+    assert _tree(parallel) == project.clean_tree()
+    assert result.warnings == build(project.content, project.root / "serial", project.templates, TODAY,
+                                    clean=True).warnings
+
+
 def test_event_edit_renders_the_event_and_what_lists_it_not_plain_pages(project):
     project.edit("content/events/2026.yaml", "title: Dialogmöte", "title: Dialogmöte om arbete")
     before = _mtimes(project.out)

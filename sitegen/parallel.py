@@ -1,0 +1,43 @@
+"""Work split across the machine's cores by forking, where the platform can.
+
+Forked workers inherit the parent's memory (the loaded model, compiled templates, converted Markdown),
+so nothing but the results crosses between processes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def can_fork() -> bool:
+    return sys.platform != "win32" and (os.cpu_count() or 1) > 1
+
+
+def fork_pool(workers: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def split(items: Sequence[T], work: Callable[[list[T]], list[R]], at_least: int) -> list[R]:
+    """work(items), done in one process per core when there are more than `at_least` items.
+
+    The results come back in the order of `items`. `work` takes a list and returns one result per item.
+    """
+    if len(items) <= at_least or not can_fork():
+        return work(list(items))
+    workers = os.cpu_count() or 2
+    chunks = [list(items[w::workers]) for w in range(workers)]
+    with fork_pool(workers) as pool:
+        parts = list(pool.map(work, chunks))
+    results: list[Any] = [None] * len(items)
+    for w, part in enumerate(parts):
+        results[w::workers] = part
+    return results
