@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,6 +222,11 @@ def _in_own_process(renderer: Callable[..., Any]) -> bool:
     return bool(getattr(sys.modules.get(renderer.__module__), "OWN_PROCESS", False))
 
 
+def _in_own_thread(renderer: Callable[..., Any]) -> bool:
+    """A renderer that mostly waits for a program of its own (the search index) runs beside the others."""
+    return bool(getattr(sys.modules.get(renderer.__module__), "OWN_THREAD", False))
+
+
 def _list_outputs(renderer: Callable[[Context], Iterable[tuple[str, bytes]]], ctx: Context) -> list[tuple[str, bytes]]:
     return list(renderer(ctx))
 
@@ -293,7 +299,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
 
     # Renderers that run in their own process (the PDF) start first, so they work while the pages render.
     background: dict[str, Any] = {}
-    pool = None
+    pool = threads = None
     _SHARED.update(ctx=ctx)
     others = [(name, renderer) for name, renderer in renderers if name != "html"]
     own = [(n, r) for n, r in others if _in_own_process(r) and not reusable(n, renderer_key(n, r))]
@@ -351,6 +357,12 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
             ctx.html[rel] = rendered[rel] if rel in rendered else (out / rel).read_bytes()
         details["pages"] = time.perf_counter() - started
 
+        # Renderers that read the finished pages and wait for a program of their own start now.
+        beside = [(n, r) for n, r in others if _in_own_thread(r) and not reusable(n, renderer_key(n, r))]
+        if beside:
+            threads = ThreadPoolExecutor(max_workers=len(beside))
+            background.update({n: threads.submit(_list_outputs, r, ctx) for n, r in beside})
+
         # Every other renderer: one unit each, keyed by the input groups it declares.
         for name, renderer in others:
             key = renderer_key(name, renderer)
@@ -371,6 +383,8 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if threads is not None:
+            threads.shutdown(cancel_futures=True)
         _SHARED.clear()
 
     details["render"] = time.perf_counter() - started

@@ -15,7 +15,6 @@ from urllib.parse import urlencode, urlsplit
 from .dates import TZ, short_day
 from .model import EXTRA_PLACES, CalendarEvent, SiteModel
 
-KEEP_PAST = dt.timedelta(days=365)  # past events stay in the feeds for 12 months
 GOOGLE = "https://calendar.google.com/calendar/render"
 
 
@@ -47,9 +46,7 @@ def places(model: SiteModel) -> list[str]:
 
 def in_feeds(model: SiteModel) -> list[CalendarEvent]:
     """Events not over more than 12 months ago, in order of their first occurrence."""
-    keep_from = model.today - KEEP_PAST
-    kept = [e for e in model.events if e.occurrences and e.occurrences[-1].last_day >= keep_from]
-    return sorted(kept, key=lambda e: (e.occurrences[0].sort_key, e.id))
+    return model.feed_events
 
 
 def main_feed(model: SiteModel) -> Feed:
@@ -64,7 +61,7 @@ def place_feed(model: SiteModel, place: str) -> Feed:
 
 def association_feed(model: SiteModel, association_id: str) -> Feed:
     association = model.association(association_id)
-    events = [e for e in in_feeds(model) if any(a.id == association_id for a in e.organizers)]
+    events = model.feed_events_by_organizer.get(association_id, [])
     return Feed(f"/kalender/forening/{association_id}.ics", f"{model.site.title} – {association.name}", events,
                 f"/kalender/forening/{association_id}/")
 

@@ -20,6 +20,7 @@ from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
 EXTRA_PLACES = ("Digitalt", "Hela länet")
+KEEP_PAST = dt.timedelta(days=365)  # past events stay in the calendar feeds for 12 months
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
@@ -78,9 +79,10 @@ class Occurrence:
         return end.date() if isinstance(end, dt.datetime) else end
 
     @property
-    def sort_key(self) -> tuple[dt.date, str, str]:
-        time = self.start.strftime("%H:%M") if isinstance(self.start, dt.datetime) else ""
-        return (self.first_day, time, self.event.id)
+    def sort_key(self) -> tuple[dt.date, int, str]:
+        """Day, then all-day events before timed ones in order of the clock, then the event's id."""
+        minute = self.start.hour * 60 + self.start.minute if isinstance(self.start, dt.datetime) else -1
+        return (self.first_day, minute, self.event.id)
 
 
 @dataclass(eq=False)
@@ -149,6 +151,22 @@ class SiteModel:
                 seen.add(occurrence.event.id)
                 firsts.append(occurrence)
         return firsts
+
+    @cached_property
+    def feed_events(self) -> list[CalendarEvent]:
+        """What the calendar feeds hold: events not over more than 12 months ago, by their first occurrence."""
+        keep_from = self.today - KEEP_PAST
+        kept = [e for e in self.events if e.occurrences and e.occurrences[-1].last_day >= keep_from]
+        return sorted(kept, key=lambda e: (e.occurrences[0].sort_key, e.id))
+
+    @cached_property
+    def feed_events_by_organizer(self) -> dict[str, list[CalendarEvent]]:
+        """feed_events per association, in one pass (a feed per association would be quadratic)."""
+        by_id: dict[str, list[CalendarEvent]] = {}
+        for event in self.feed_events:
+            for association_id in dict.fromkeys(a.id for a in event.organizers):
+                by_id.setdefault(association_id, []).append(event)
+        return by_id
 
     def association(self, association_id: str) -> schema.Association:
         return next(a for a in self.associations if a.id == association_id)

@@ -104,15 +104,21 @@ def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged
     unsafe = sorted(rel for rel in [*outputs, *unchanged] if not _safe(rel))
     if unsafe:
         raise ValueError(f"output paths outside the site folder: {unsafe}")
+    folders: set[Path] = set()
+
+    def place(rel: str) -> Path:
+        target = staging / rel
+        if target.parent not in folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        return target
+
     for number, rel in enumerate(sorted(outputs)):
         if number == len(outputs) // 2:
             _pause_for_test("writing")
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(outputs[rel])
+        place(rel).write_bytes(outputs[rel])
     for rel in sorted(unchanged):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = place(rel)
         try:  # a second name for the published file: no bytes copied, and the old tree can still be removed
             os.link(out / rel, target)
         except OSError:

@@ -16,6 +16,8 @@ from ..errors import BuildError, Problem
 from . import Context, Output
 
 BUNDLE = "pagefind"
+# Pagefind is a program of its own: it indexes while the build goes on with the feeds and the other files.
+OWN_THREAD = True
 MISSING = ("Sökfunktionen byggdes inte, eftersom programmet Pagefind saknas. Sidan /sok/ hänvisar då till "
            "webbplatskartan. Installera Pagefind med `make site` (eller `pip install 'pagefind[bin]'`) och bygg igen.")
 
@@ -40,9 +42,12 @@ def render(ctx: Context) -> Iterator[Output]:
         return
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         site = Path(tmp)
+        folders: set[Path] = set()
         for rel, html in ctx.html.items():
             target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             target.write_bytes(html)
         run = subprocess.run([str(program), "--site", str(site), "--output-subdir", BUNDLE, "--silent"],
                              capture_output=True, text=True, check=False)
