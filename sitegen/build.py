@@ -56,6 +56,7 @@ class BuildResult:
     rendered: int = 0  # units (pages, renderers) rendered anew
     written: int = 0  # files written or removed in the output folder
     details: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # pages, news, associations and events of the content
 
 
 def resolve_today(today: dt.date | None = None) -> dt.date:
@@ -242,15 +243,21 @@ def _warnings_of(manifest: Manifest) -> list[Problem]:
     return [Problem(**w) for w in manifest.warnings]
 
 
-def build(content: Path, out: Path, templates: Path, today: dt.date | None = None, clean: bool = False) -> BuildResult:
-    """Builds the whole site from `content` into `out`, redoing only what changed unless `clean`."""
+def build(content: Path, out: Path, templates: Path, today: dt.date | None = None, clean: bool = False,
+          dry_run: bool = False) -> BuildResult:
+    """Builds the whole site from `content` into `out`, redoing only what changed unless `clean`.
+
+    With `dry_run` (`sitegen check`) every check of a build is made, but nothing is published and the cache
+    is left as it was: only what changed since the last build of `out` is rendered, in memory, without the
+    slow binary outputs (the PDF and the search index).
+    """
     started = time.perf_counter()
     today = resolve_today(today)
     inputs = Inputs.scan(content, templates, today)
     old = None if clean else Manifest.load(out)
     if old is not None and old.inputs == inputs.total and old.untouched(out):
         return BuildResult(old.pages, len(old.files), sum(r[1] for r in old.files.values()),
-                           time.perf_counter() - started, _warnings_of(old))
+                           time.perf_counter() - started, _warnings_of(old), counts=old.counts)
     if old is None:
         old = Manifest()
     intact = old.intact(out) if old.files else set()
@@ -266,14 +273,16 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     _templates_exist(templates)
     from .render import Context, _renderers, html, url_to_path
 
-    ctx = Context(model, templates)
+    ctx = Context(model, templates, check_only=dry_run)
     import jinja2
 
     # Compiled templates are kept between builds (checked against each template's source by Jinja).
-    jinja_cache = _cache_folder(out, "jinja")
+    jinja_cache = Manifest.path_for(out).parent / "jinja" if dry_run else _cache_folder(out, "jinja")
     if jinja_cache.is_dir():
         ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_cache))
-    new = Manifest(inputs.total, pages=0, removals={"code": inputs.groups["code"], "texts": removals})
+    counts = {"pages": len(model.pages), "news": len(model.news), "associations": len(model.associations),
+              "events": len(model.events)}
+    new = Manifest(inputs.total, pages=0, removals={"code": inputs.groups["code"], "texts": removals}, counts=counts)
     rendered: dict[str, bytes] = {}
     units_rendered = 0
 
@@ -302,7 +311,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     pool = threads = None
     _SHARED.update(ctx=ctx)
     others = [(name, renderer) for name, renderer in renderers if name != "html"]
-    own = [(n, r) for n, r in others if _in_own_process(r) and not reusable(n, renderer_key(n, r))]
+    own = [(n, r) for n, r in others if _in_own_process(r) and not dry_run and not reusable(n, renderer_key(n, r))]
     if own and _can_fork():
         pool = _fork_pool(len(own))
         background = {name: pool.submit(_run_renderer, name) for name, _ in own}
@@ -396,6 +405,9 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         raise ContentError([*problems, *model.warnings])
     model.warnings.extend(problems)
     new.warnings = [dataclasses.asdict(w) for w in model.warnings]
+    if dry_run:
+        return BuildResult(len(plan), len(new.files), 0, time.perf_counter() - started, model.warnings,
+                           units_rendered, 0, details, counts)
     try:
         written = _publish(out, old, new, rendered, intact)
     except OSError as exc:
@@ -406,7 +418,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     if os.environ.get("SITEGEN_TIMINGS"):
         print(" ".join(f"{k}={v:.2f}" for k, v in details.items()), file=sys.stderr)
     return BuildResult(len(plan), len(new.files), sum(r[1] for r in new.files.values()),
-                       time.perf_counter() - started, model.warnings, units_rendered, written, details)
+                       time.perf_counter() - started, model.warnings, units_rendered, written, details, counts)
 
 
 class _Outputs(Mapping[str, bytes]):

@@ -94,16 +94,19 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None, clea
 @main.command()
 @content_option
 @templates_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+              help="Den byggda webbplatsen: det som inte ändrats sedan den byggdes kontrolleras inte om.")
 @today_option
-def check(content: Path, templates: Path, today: dt.date | None) -> None:
+def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> None:
     """Kontrollera innehållet och länkarna utan att skriva något."""
-    from .build import check as run_check
+    from .build import build as run_build
 
     with _reported():
-        model = run_check(content, today, templates)
-    _warn(model.warnings)
-    click.echo(f"Innehållet är i ordning: {len(model.pages)} sidor, {len(model.news)} nyheter, "
-               f"{len(model.associations)} föreningar, {len(model.events)} händelser.")
+        result = run_build(content, out, templates, today, dry_run=True)
+    _warn(result.warnings)
+    counts = result.counts
+    click.echo(f"Innehållet är i ordning: {counts['pages']} sidor, {counts['news']} nyheter, "
+               f"{counts['associations']} föreningar, {counts['events']} händelser.")
 
 
 @main.command()

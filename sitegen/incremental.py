@@ -141,6 +141,7 @@ class Manifest:
     warnings: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     # What the sanitiser removed from each Markdown text, by the text's digest, and the code that found it.
     removals: dict[str, Any] = dataclasses.field(default_factory=dict)
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)  # what the content holds, for `sitegen check`
 
     def known_removals(self, code: str) -> dict[str, list[list[str]]]:
         """The sanitiser's findings of the last build, if the same generator made them."""
@@ -157,7 +158,8 @@ class Manifest:
             raw = json.loads(cls.path_for(out).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT or raw.get("out") != str(out.resolve()):
                 return None
-            return cls(raw["inputs"], raw["units"], raw["files"], raw["pages"], raw["warnings"], raw["removals"])
+            return cls(raw["inputs"], raw["units"], raw["files"], raw["pages"], raw["warnings"], raw["removals"],
+                       raw["counts"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no cache, or one we do not understand: build cold
 
@@ -168,8 +170,8 @@ class Manifest:
             tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
             tmp.write_text(json.dumps({"format": FORMAT, "out": str(out.resolve()), "inputs": self.inputs,
                                        "units": self.units, "files": self.files, "pages": self.pages,
-                                       "warnings": self.warnings, "removals": self.removals}, ensure_ascii=False),
-                           encoding="utf-8")
+                                       "warnings": self.warnings, "removals": self.removals,
+                                       "counts": self.counts}, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only means the next build is cold

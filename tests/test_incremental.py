@@ -226,6 +226,25 @@ def test_cli_clean_flag(invoke, tmp_path):
     assert "inget behövde ändras" not in clean.output
 
 
+def test_check_after_a_build_rereads_only_what_changed_and_writes_nothing(project, invoke):
+    args = ["check", "--content", str(project.content), "--templates", str(project.templates),
+            "--out", str(project.out), "--today", TODAY.isoformat()]
+    cache = next((project.root / ".sitegen-cache").glob("*.json"))
+    before, cached = _mtimes(project.out), cache.read_bytes()
+    unchanged = invoke(*args)
+    assert unchanged.exit_code == 0 and "Innehållet är i ordning: 4 sidor" in unchanged.output
+    project.edit("content/pages/om.md", "Text om bakgrunden", "<b>Annan</b> text om bakgrunden")
+    edited = build(project.content, project.out, project.templates, TODAY, dry_run=True)
+    assert edited.rendered == 2  # the edited page and the search index
+    cold = build(project.content, project.root / "annan", project.templates, TODAY, dry_run=True)
+    assert cold.rendered > 20 and edited.warnings == cold.warnings
+    project.edit("content/pages/om.md", "<b>Annan</b> text om bakgrunden", "Text om [bakgrunden](/finns-inte/)")
+    broken = invoke(*args)
+    assert broken.exit_code == 1 and "om.md" in broken.output and "/finns-inte/" in broken.output
+    assert _mtimes(project.out) == before and cache.read_bytes() == cached
+    assert not (project.root / "annan").exists()
+
+
 def _modules_after(code: str) -> set[str]:
     result = subprocess.run([sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
                             capture_output=True, text=True, cwd=ROOT, check=True)
