@@ -33,6 +33,7 @@ from .incremental import (
     record,
     recording,
 )
+from .parallel import can_fork, fork_pool, split
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
     from .model import SiteModel
@@ -170,7 +171,7 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
 
 # --- parallel work ------------------------------------------------------------------------------------------
 
-_SHARED: dict[str, Any] = {}  # what forked workers inherit: the context and the page plan
+_SHARED: dict[str, Any] = {}  # what forked workers inherit: the context, the common variables and the page plan
 
 
 def _render_pages(indexes: list[int]) -> list[tuple[bytes, list[str]]]:
@@ -186,22 +187,20 @@ def _render_pages(indexes: list[int]) -> list[tuple[bytes, list[str]]]:
     return results
 
 
-def _run_renderer(name: str) -> list[tuple[str, bytes]]:
-    from .render import _renderers
+def _warm_up(module: str) -> None:
+    """In a renderer's own process, before the content is loaded: import the renderer and its libraries."""
+    import importlib
+
+    for name in (module, *getattr(importlib.import_module(module), "HEAVY_IMPORTS", ())):
+        importlib.import_module(name)
+
+
+def _run_renderer(name: str, model: SiteModel, templates: Path) -> list[tuple[str, bytes]]:
+    """One renderer in its own process, on a copy of the model sent to it."""
+    from .render import Context, _renderers
 
     renderer = dict(_renderers())[name]
-    return list(renderer(_SHARED["ctx"]))
-
-
-def _fork_pool(workers: int) -> Any:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-
-
-def _can_fork() -> bool:
-    return sys.platform != "win32" and (os.cpu_count() or 1) > 1
+    return list(renderer(Context(model, templates)))
 
 
 # --- the build ----------------------------------------------------------------------------------------------
@@ -263,28 +262,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     intact = old.intact(out) if old.files else set()
 
     details = {"scan": time.perf_counter() - started}
-    from .sources import sanitiser_warnings
-
-    model = _load_site()(content, today)
-    details["load"] = time.perf_counter() - started
-    sanitised, removals = sanitiser_warnings(model, old.known_removals(inputs.groups["code"]))
-    model.warnings.extend(sanitised)
-    details["markdown"] = time.perf_counter() - started
-    _templates_exist(templates)
     from .render import Context, _renderers, html, url_to_path
-
-    ctx = Context(model, templates, check_only=dry_run)
-    import jinja2
-
-    # Compiled templates are kept between builds (checked against each template's source by Jinja).
-    jinja_cache = Manifest.path_for(out).parent / "jinja" if dry_run else _cache_folder(out, "jinja")
-    if jinja_cache.is_dir():
-        ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_cache))
-    counts = {"pages": len(model.pages), "news": len(model.news), "associations": len(model.associations),
-              "events": len(model.events)}
-    new = Manifest(inputs.total, pages=0, removals={"code": inputs.groups["code"], "texts": removals}, counts=counts)
-    rendered: dict[str, bytes] = {}
-    units_rendered = 0
 
     def reusable(name: str, key: str | None) -> bool:
         unit = old.units.get(name)
@@ -296,27 +274,55 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         for rel in old.units[name]["outputs"]:
             new.files[rel] = old.files[rel]
 
-    renderers = _renderers()
-    plan = list(html.plan(model))
-    urls_digest = digest(*(url for url, _, _ in plan))
-    group_digests = {**inputs.groups, "urls": urls_digest}
+    group_digests = dict(inputs.groups)  # and "urls", once the pages are planned
 
-    def renderer_key(name: str, renderer: Callable[..., Any]) -> str:
+    def renderer_key(name: str, renderer: Callable[..., Any]) -> str | None:
         depends = sorted(set(_renderer_depends(renderer)))
+        if any(g not in group_digests for g in depends):
+            return None  # not known yet
         return digest(name, _identity(renderer), inputs.groups["code"], inputs.groups["epoch"],
                       *(f"{g}={group_digests[g]}" for g in depends))
 
-    # Renderers that run in their own process (the PDF) start first, so they work while the pages render.
-    background: dict[str, Any] = {}
-    pool = threads = None
-    _SHARED.update(ctx=ctx)
+    # Renderers that run in their own process (the PDF) get it now, so it loads their heavy libraries while
+    # this one loads the content; they start work as soon as the content is checked, beside the pages.
+    renderers = _renderers()
     others = [(name, renderer) for name, renderer in renderers if name != "html"]
     own = [(n, r) for n, r in others if _in_own_process(r) and not dry_run and not reusable(n, renderer_key(n, r))]
-    if own and _can_fork():
-        pool = _fork_pool(len(own))
-        background = {name: pool.submit(_run_renderer, name) for name, _ in own}
+    background: dict[str, Any] = {}
+    pool = threads = None
+    if own and can_fork():
+        pool = fork_pool(len(own))
+        for _, renderer in own:
+            pool.submit(_warm_up, renderer.__module__)
 
     try:
+        from .sources import sanitiser_warnings
+
+        model = _load_site()(content, today)
+        details["load"] = time.perf_counter() - started
+        sanitised, removals = sanitiser_warnings(model, old.known_removals(inputs.groups["code"]))
+        model.warnings.extend(sanitised)
+        details["markdown"] = time.perf_counter() - started
+        _templates_exist(templates)
+        ctx = Context(model, templates, check_only=dry_run)
+        import jinja2
+
+        # Compiled templates are kept between builds (checked against each template's source by Jinja).
+        jinja_cache = Manifest.path_for(out).parent / "jinja" if dry_run else _cache_folder(out, "jinja")
+        if jinja_cache.is_dir():
+            ctx.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_cache))
+        counts = {"pages": len(model.pages), "news": len(model.news), "associations": len(model.associations),
+                  "events": len(model.events)}
+        new = Manifest(inputs.total, pages=0, removals={"code": inputs.groups["code"], "texts": removals},
+                       counts=counts)
+        rendered: dict[str, bytes] = {}
+        units_rendered = 0
+        plan = list(html.plan(model))
+        group_digests["urls"] = digest(*(url for url, _, _ in plan))
+        if pool is not None:
+            background = {n: pool.submit(_run_renderer, n, model, templates) for n, r in own
+                          if not reusable(n, renderer_key(n, r))}
+
         # HTML: one unit per page.
         fingerprints = Fingerprints(model)
         common = html.common_variables(model)
@@ -340,19 +346,12 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
                 todo.append((index, name))
         details["keys"] = time.perf_counter() - started
         if todo:
-            _SHARED.update(common=common, plan=plan)
+            _SHARED.update(ctx=ctx, common=common, plan=plan)
             for template_name in {plan[i][1] for i, _ in todo}:  # compiled once, before any fork
                 _template_errors(functools.partial(ctx.env.get_template, template_name), templates)
             indexes = [i for i, _ in todo]
-            if len(todo) > PARALLEL_PAGES and _can_fork():
-                workers = os.cpu_count() or 2
-                chunks = [indexes[w::workers] for w in range(workers)]
-                with _fork_pool(workers) as page_pool:
-                    parts = _template_errors(lambda: list(page_pool.map(_render_pages, chunks)), templates)
-                results = dict(zip((i for chunk in chunks for i in chunk), (r for part in parts for r in part),
-                                   strict=True))
-            else:
-                results = dict(zip(indexes, _template_errors(lambda: _render_pages(indexes), templates), strict=True))
+            results = dict(zip(indexes, _template_errors(lambda: split(indexes, _render_pages, PARALLEL_PAGES),
+                                                         templates), strict=True))
             for index, name in todo:
                 data, deps = results[index]
                 rel = url_to_path(plan[index][0])

@@ -20,6 +20,7 @@ from .html import by_month
 # The git history behind "Senast uppdaterad" is part of every key. It runs in its own process, beside the pages.
 DEPENDS = ("site", "events", "associations", "today", "templates")
 OWN_PROCESS = True
+HEAVY_IMPORTS = ("weasyprint",)  # imported in that process while the content is still being loaded
 
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
 
