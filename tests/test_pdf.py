@@ -14,7 +14,7 @@ import pytest
 from conftest import TEMPLATES, ScratchProject
 
 from sitegen.build import build, check
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, ContentError
 from sitegen.history import NO_HISTORY_ENV
 from sitegen.render import Context, pdf
 
@@ -214,10 +214,19 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
     assert list(temp.iterdir()) == []
 
 
-# The printed calendar covers a bounded horizon: the coming 12 months and at most
+# The printed calendar covers a bounded horizon: the coming 12 months (site.yaml's pdf_months) and at most
 # about 300 occurrences, cut after a whole day. Whatever is left out, the paper says so near the top.
 
 SITE_URL = "https://test.example.org/kalender/"
+SITE_YAML = """\
+title: Testplatsen
+organisation: Exempelregionen
+base_url: https://test.example.org/
+municipalities: [Gävle, Sandviken]
+coordinator:
+  name: Testa Testsson
+  role: Samordnare
+"""
 
 
 def _event(event_id: str, start: str, title: str | None = None, extra: str = "") -> str:
@@ -307,3 +316,78 @@ def test_more_than_the_cap_on_the_first_day_shows_that_whole_day(scratch_project
     assert source.count("<article") == pdf.MAX_OCCURRENCES + 5  # never half a day
     assert "Dagen efter" not in source
     assert "Här visas händelserna till och med 2 mars 2026." in " ".join(source.split())
+
+
+@pytest.mark.parametrize(("months", "through", "shown", "left_out"), [
+    (3, "31 maj 2026", ["Majmöte"], ["Junimöte", "Decembermöte"]),
+    (10, "31 december 2026", ["Majmöte", "Junimöte", "Decembermöte"], ["Januarimöte"]),
+])
+def test_pdf_months_in_site_yaml_sets_the_horizon(scratch_project, tmp_path, monkeypatch, months, through, shown,
+                                                   left_out):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + f"pdf_months: {months}\n")
+    scratch_project.write("events/2026.yaml", _event("maj", "2026-05-31 18:00", "Majmöte")
+                          + _event("juni", "2026-06-01 18:00", "Junimöte")
+                          + _event("december", "2026-12-31 18:00", "Decembermöte"))
+    scratch_project.write("events/2027.yaml", _event("januari", "2027-01-01 18:00", "Januarimöte"))
+    _, text = _build_pdf(scratch_project, tmp_path)
+    assert _limit_note(through) in text
+    for title in shown:
+        assert title in text
+    for title in left_out:
+        assert title not in text
+
+
+def test_a_month_ahead_from_the_31st_ends_with_the_next_months_last_day(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 1\n")
+    scratch_project.write("events/2026.yaml", _event("feb", "2026-02-28 18:00", "Februarimöte")
+                          + _event("mars", "2026-03-01 18:00", "Marsmöte"))
+    _, text = _build_pdf(scratch_project, tmp_path, today=dt.date(2026, 1, 31))
+    assert _limit_note("28 februari 2026") in text
+    assert "Februarimöte" in text and "Marsmöte" not in text
+
+
+def test_a_series_keeps_its_own_last_date_when_the_paper_stops_earlier(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 2\n")
+    scratch_project.write("events/2026.yaml", _event("manadstraff", "2026-03-10 18:00", "Månadsträff",
+                                                     "  repeat:\n    freq: monthly\n    until: 2026-12-10\n"))
+    _, text = _build_pdf(scratch_project, tmp_path)
+    assert _limit_note("30 april 2026") in text
+    assert text.count("Månadsträff") == 2  # 10 March and 10 April
+    assert "Varje månad till och med 10 december 2026" in text  # the series, not the paper
+
+
+@pytest.mark.parametrize(("value", "shown"), [("0", "”0”"), ("30", "”30”"), ("sex", "”sex”"), ("6.5", "”6.5”"),
+                                              ("true", "”true”"), ("", "Fältet är tomt.")])
+def test_a_bad_pdf_months_is_explained_in_swedish_with_file_and_line(scratch_project, value, shown):
+    scratch_project.write("site.yaml", SITE_YAML + f"pdf_months: {value}\n")
+    with pytest.raises(ContentError) as caught:
+        check(scratch_project.content, TODAY)
+    problems = [p for p in caught.value.problems if p.severity == "fel"]
+    assert len(problems) == 1, caught.value.show()
+    problem = problems[0]
+    assert (problem.file, problem.line, problem.field) == ("content/site.yaml", 8, "pdf_months"), str(problem)
+    assert shown in problem.message
+    assert "heltal från 1 till 24, till exempel 12" in problem.message
+
+
+def test_changing_pdf_months_rebuilds_the_pdf_in_an_incremental_build(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML)
+    scratch_project.write("events/2026.yaml", _event("juni", "2026-06-10 18:00", "Junimöte"))
+    out = tmp_path / "public"
+    build(scratch_project.content, out, TEMPLATES, TODAY)
+    first = (out / "kalender.pdf").read_bytes()
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 2\n")
+    build(scratch_project.content, out, TEMPLATES, TODAY)
+    second = (out / "kalender.pdf").read_bytes()
+    assert second != first
+    build(scratch_project.content, tmp_path / "clean", TEMPLATES, TODAY, clean=True)
+    assert second == (tmp_path / "clean" / "kalender.pdf").read_bytes()
+    # A later "today" moves the horizon too.
+    build(scratch_project.content, out, TEMPLATES, dt.date(2026, 4, 15))
+    with pdfplumber.open(out / "kalender.pdf") as document:
+        text = " ".join(" ".join(p.extract_text() for p in document.pages).split())
+    assert "Junimöte" in text and "Här visas" not in text

@@ -3,9 +3,9 @@
 The PDF has its own template (templates/pdf/) and ships its own font, so it looks the same wherever it
 is built. WeasyPrint is imported here only, so `sitegen check` and the HTML do not pay for it.
 
-Paper covers a bounded horizon: the coming MONTHS months, and at most MAX_OCCURRENCES occurrences, cut
-after a whole day. Whatever is left out, the PDF says so near the top and points to the web calendar, so
-nobody takes the paper for the whole calendar.
+Paper covers a bounded horizon: the coming `pdf_months` months of site.yaml (12 unless set), and at most
+MAX_OCCURRENCES occurrences, cut after a whole day. Whatever is left out, the PDF says so near the top and
+points to the web calendar, so nobody takes the paper for the whole calendar.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ OWN_PROCESS = True
 
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
 
-MONTHS = 12
 # About 60 A4 pages: enough for a notice board, and WeasyPrint makes it in seconds (10,000 took minutes).
 MAX_OCCURRENCES = 300
 
@@ -60,7 +59,7 @@ def horizon_end(today: dt.date, months: int) -> dt.date:
 def select(model: SiteModel, limit: int = MAX_OCCURRENCES) -> Selection:
     """The upcoming occurrences that start within the horizon, at most `limit`, never half a day."""
     upcoming = model.upcoming
-    through = horizon_end(model.today, MONTHS)
+    through = horizon_end(model.today, model.site.pdf_months)
     shown = [o for o in upcoming if o.first_day <= through]
     if len(shown) > limit:
         cut = shown[limit].first_day  # the first day that does not fit whole
