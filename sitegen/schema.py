@@ -115,6 +115,20 @@ def _date_only(value: Any) -> dt.date:
     return when
 
 
+def _pdf_months(value: Any) -> Any:
+    """A whole number of months from 1 to 24 (not true/false, not text, not 6.5)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
+        shown = str(value).lower() if isinstance(value, bool) else value  # as written in YAML: true, not True
+        written = "Fältet är tomt." if value is None else f"”{shown}” går inte att använda."
+        raise PydanticCustomError(
+            "sitegen_pdf_months",
+            "{written} Skriv hur många månader framåt kalendern som PDF ska visa, som ett heltal från 1 till 24, "
+            "till exempel 12.",
+            {"written": written},
+        )
+    return value
+
+
 # The JSON Schema of each type says what an editor should accept while typing: the same forms the
 # validators read (a YAML 1.2 date is text, so "2026-03-12 18:00" is a string with a pattern).
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1),
@@ -127,6 +141,7 @@ Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string
 When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when),
                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}[:.]\d{2})?$"})]
 Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+PdfMonths = Annotated[int, BeforeValidator(_pdf_months), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 24})]
 
 
 class Model(BaseModel):
@@ -170,6 +185,8 @@ class Site(Model):
     municipalities: list[Text] = Field(min_length=1, description="Länets kommuner, i den ordning de ska visas.")
     coordinator: Coordinator = Field(description="Samordnaren som ansvarar för webbplatsen och kalendern.")
     footer: Text | None = Field(None, description="Text i sidfoten (Markdown).")
+    pdf_months: PdfMonths = Field(12, description="Hur många månader framåt kalendern som PDF (kalender.pdf) visar, "
+                                  "från 1 till 24. Utan fältet: 12.")
 
 
 class PageMeta(Model):

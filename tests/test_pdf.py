@@ -13,9 +13,10 @@ import pikepdf
 import pytest
 from conftest import TEMPLATES, ScratchProject
 
-from sitegen.build import build
-from sitegen.errors import BuildError
+from sitegen.build import build, check
+from sitegen.errors import BuildError, ContentError
 from sitegen.history import NO_HISTORY_ENV
+from sitegen.render import Context, pdf
 
 TODAY = dt.date(2026, 3, 1)
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
@@ -211,3 +212,182 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
                     "--today", "2026-03-01", "--clean"], cwd=ROOT, env=env, check=True, capture_output=True)
     assert (tmp_path / "out" / "kalender.pdf").is_file()
     assert list(temp.iterdir()) == []
+
+
+# The printed calendar covers a bounded horizon: the coming 12 months (site.yaml's pdf_months) and at most
+# about 300 occurrences, cut after a whole day. Whatever is left out, the paper says so near the top.
+
+SITE_URL = "https://test.example.org/kalender/"
+SITE_YAML = """\
+title: Testplatsen
+organisation: Exempelregionen
+base_url: https://test.example.org/
+municipalities: [Gävle, Sandviken]
+coordinator:
+  name: Testa Testsson
+  role: Samordnare
+"""
+
+
+def _event(event_id: str, start: str, title: str | None = None, extra: str = "") -> str:
+    return (f"- id: {event_id}\n  title: {title or event_id}\n  start: {start}\n  municipality: Gävle\n{extra}")
+
+
+def _build_pdf(project, tmp_path, today=TODAY) -> tuple[list[str], str]:
+    """Builds the site; the PDF's pages as text, and all of it with whitespace made single spaces."""
+    build(project.content, tmp_path / "public", TEMPLATES, today)
+    with pdfplumber.open(tmp_path / "public" / "kalender.pdf") as document:
+        pages = [page.extract_text() for page in document.pages]
+    return pages, " ".join(" ".join(pages).split())
+
+
+def _limit_note(through: str) -> str:
+    return f"Här visas händelserna till och med {through}. Alla händelser finns på {SITE_URL}."
+
+
+def test_events_beyond_twelve_months_are_left_out_and_the_paper_says_so(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("events/2026.yaml", _event("varmote", "2026-04-15 18:00", "Vårmöte")
+                          + _event("sommarfest", "2026-07-01", "Sommarfest"))
+    scratch_project.write("events/2027.yaml", _event("sista-februari", "2027-02-28 10:00", "Februarimöte")
+                          + _event("nasta-var", "2027-03-01 10:00", "Nästa vårmöte")
+                          + _event("nasta-host", "2027-09-01 10:00", "Höstmöte"))
+    pages, text = _build_pdf(scratch_project, tmp_path)
+    # Built on 1 March 2026: the coming twelve months end on 28 February 2027.
+    assert _limit_note("28 februari 2027") in text
+    assert "Här visas händelserna" in pages[0], "on the first page"
+    assert text.index("Här visas händelserna") < text.index("Vårmöte"), "before the events"
+    for shown in ("Vårmöte", "Sommarfest", "Februarimöte"):
+        assert shown in text
+    for left_out in ("Nästa vårmöte", "Höstmöte", "Mars 2027", "September 2027"):
+        assert left_out not in text
+    # The web calendar still has them all.
+    calendar_page = (tmp_path / "public" / "kalender" / "index.html").read_text(encoding="utf-8")
+    assert "Höstmöte" in calendar_page
+
+
+def test_a_calendar_within_the_horizon_has_no_limit_sentence(pages):
+    text = " ".join(" ".join(p[3] for p in pages).split())
+    assert "Här visas händelserna" not in text
+    assert "Alla händelser finns" not in text
+
+
+def test_only_events_beyond_the_horizon_are_not_called_no_events_at_all(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("events/2026.yaml", "[]\n")
+    scratch_project.write("events/2027.yaml", _event("nasta-host", "2027-09-01 10:00", "Höstmöte"))
+    _, text = _build_pdf(scratch_project, tmp_path)
+    assert "Det finns inga händelser i kalendern till och med 28 februari 2027." in text
+    assert _limit_note("28 februari 2027") in text
+    assert "inga kommande händelser" not in text
+    assert "Höstmöte" not in text
+
+
+def _busy_weeks() -> str:
+    """Seven weekly meetings on every day from Monday 2 March 2026 for eight weeks: 392 occurrences."""
+    text = ""
+    for weekday in range(7):
+        day = dt.date(2026, 3, 2) + dt.timedelta(days=weekday)
+        for slot in range(7):
+            text += _event(f"grupp-{weekday}-{slot}", f"{day} {9 + slot:02d}:00", f"Grupp {weekday}{slot}",
+                           f"  repeat:\n    freq: weekly\n    until: {day + dt.timedelta(weeks=7)}\n")
+    return text
+
+
+def test_the_occurrence_cap_cuts_after_a_whole_day(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("events/2026.yaml", _busy_weeks())
+    pages, text = _build_pdf(scratch_project, tmp_path)
+    # 300 would end in the middle of the 43rd day (13 April): the paper stops after the 42nd, with all seven.
+    assert _limit_note("12 april 2026") in text
+    days = re.findall(r"(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) (\d+ (?:mars|april)) 2026, kl", text)
+    assert len(days) == 42 * 7
+    assert all(days.count(day) == 7 for day in set(days))
+    assert days[-1] == "12 april" and "13 april 2026" not in text
+    assert len(pages) < 60
+
+
+def test_more_than_the_cap_on_the_first_day_shows_that_whole_day(scratch_project, tmp_path, monkeypatch):
+    scratch_project.write("events/2026.yaml", "".join(_event(f"dag-{n}", "2026-03-02 10:00", f"Möte {n}")
+                                                      for n in range(pdf.MAX_OCCURRENCES + 5))
+                          + _event("dagen-efter", "2026-03-03 10:00", "Dagen efter"))
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    source = pdf.html(Context(check(scratch_project.content, TODAY), TEMPLATES))
+    assert source.count("<article") == pdf.MAX_OCCURRENCES + 5  # never half a day
+    assert "Dagen efter" not in source
+    assert "Här visas händelserna till och med 2 mars 2026." in " ".join(source.split())
+
+
+@pytest.mark.parametrize(("months", "through", "shown", "left_out"), [
+    (3, "31 maj 2026", ["Majmöte"], ["Junimöte", "Decembermöte"]),
+    (10, "31 december 2026", ["Majmöte", "Junimöte", "Decembermöte"], ["Januarimöte"]),
+])
+def test_pdf_months_in_site_yaml_sets_the_horizon(scratch_project, tmp_path, monkeypatch, months, through, shown,
+                                                   left_out):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + f"pdf_months: {months}\n")
+    scratch_project.write("events/2026.yaml", _event("maj", "2026-05-31 18:00", "Majmöte")
+                          + _event("juni", "2026-06-01 18:00", "Junimöte")
+                          + _event("december", "2026-12-31 18:00", "Decembermöte"))
+    scratch_project.write("events/2027.yaml", _event("januari", "2027-01-01 18:00", "Januarimöte"))
+    _, text = _build_pdf(scratch_project, tmp_path)
+    assert _limit_note(through) in text
+    for title in shown:
+        assert title in text
+    for title in left_out:
+        assert title not in text
+
+
+def test_a_month_ahead_from_the_31st_ends_with_the_next_months_last_day(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 1\n")
+    scratch_project.write("events/2026.yaml", _event("feb", "2026-02-28 18:00", "Februarimöte")
+                          + _event("mars", "2026-03-01 18:00", "Marsmöte"))
+    _, text = _build_pdf(scratch_project, tmp_path, today=dt.date(2026, 1, 31))
+    assert _limit_note("28 februari 2026") in text
+    assert "Februarimöte" in text and "Marsmöte" not in text
+
+
+def test_a_series_keeps_its_own_last_date_when_the_paper_stops_earlier(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 2\n")
+    scratch_project.write("events/2026.yaml", _event("manadstraff", "2026-03-10 18:00", "Månadsträff",
+                                                     "  repeat:\n    freq: monthly\n    until: 2026-12-10\n"))
+    _, text = _build_pdf(scratch_project, tmp_path)
+    assert _limit_note("30 april 2026") in text
+    assert text.count("Månadsträff") == 2  # 10 March and 10 April
+    assert "Varje månad till och med 10 december 2026" in text  # the series, not the paper
+
+
+@pytest.mark.parametrize(("value", "shown"), [("0", "”0”"), ("30", "”30”"), ("sex", "”sex”"), ("6.5", "”6.5”"),
+                                              ("true", "”true”"), ("", "Fältet är tomt.")])
+def test_a_bad_pdf_months_is_explained_in_swedish_with_file_and_line(scratch_project, value, shown):
+    scratch_project.write("site.yaml", SITE_YAML + f"pdf_months: {value}\n")
+    with pytest.raises(ContentError) as caught:
+        check(scratch_project.content, TODAY)
+    problems = [p for p in caught.value.problems if p.severity == "fel"]
+    assert len(problems) == 1, caught.value.show()
+    problem = problems[0]
+    assert (problem.file, problem.line, problem.field) == ("content/site.yaml", 8, "pdf_months"), str(problem)
+    assert shown in problem.message
+    assert "heltal från 1 till 24, till exempel 12" in problem.message
+
+
+def test_changing_pdf_months_rebuilds_the_pdf_in_an_incremental_build(scratch_project, tmp_path, monkeypatch):
+    monkeypatch.setenv(NO_HISTORY_ENV, "1")
+    scratch_project.write("site.yaml", SITE_YAML)
+    scratch_project.write("events/2026.yaml", _event("juni", "2026-06-10 18:00", "Junimöte"))
+    out = tmp_path / "public"
+    build(scratch_project.content, out, TEMPLATES, TODAY)
+    first = (out / "kalender.pdf").read_bytes()
+    scratch_project.write("site.yaml", SITE_YAML + "pdf_months: 2\n")
+    build(scratch_project.content, out, TEMPLATES, TODAY)
+    second = (out / "kalender.pdf").read_bytes()
+    assert second != first
+    build(scratch_project.content, tmp_path / "clean", TEMPLATES, TODAY, clean=True)
+    assert second == (tmp_path / "clean" / "kalender.pdf").read_bytes()
+    # A later "today" moves the horizon too.
+    build(scratch_project.content, out, TEMPLATES, dt.date(2026, 4, 15))
+    with pdfplumber.open(out / "kalender.pdf") as document:
+        text = " ".join(" ".join(p.extract_text() for p in document.pages).split())
+    assert "Junimöte" in text and "Här visas" not in text

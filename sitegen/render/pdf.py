@@ -2,17 +2,25 @@
 
 The PDF has its own template (templates/pdf/) and ships its own font, so it looks the same wherever it
 is built. WeasyPrint is imported here only, so `sitegen check` and the HTML do not pay for it.
+
+Paper covers a bounded horizon: the coming `pdf_months` months of site.yaml (12 unless set), and at most
+MAX_OCCURRENCES occurrences, cut after a whole day. Whatever is left out, the PDF says so near the top and
+points to the web calendar, so nobody takes the paper for the whole calendar.
 """
 
 from __future__ import annotations
 
+import calendar as monthdays
+import datetime as dt
 import logging
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .. import calendar, history
 from ..dates import TZ
 from ..errors import BuildError
+from ..model import Occurrence, SiteModel
 from . import Context, Output, rooted
 from .html import by_month
 
@@ -23,6 +31,45 @@ OWN_PROCESS = True
 HEAVY_IMPORTS = ("weasyprint",)  # imported in that process while the content is still being loaded
 
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
+
+# About 60 A4 pages: enough for a notice board, and WeasyPrint makes it in seconds (10,000 took minutes).
+MAX_OCCURRENCES = 300
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The occurrences printed, and the last day they cover completely when anything upcoming is left out."""
+
+    occurrences: list[Occurrence]
+    shown_through: dt.date | None  # None: the paper holds every upcoming occurrence
+
+
+def horizon_end(today: dt.date, months: int) -> dt.date:
+    """The last day of the coming `months` months: 1 June 2026 and 12 months give 31 May 2027.
+
+    When the same day does not exist that many months on (31 January + 1 month), the month's last day.
+    """
+    index = today.month - 1 + months
+    year, month = today.year + index // 12, index % 12 + 1
+    last = monthdays.monthrange(year, month)[1]
+    if today.day > last:
+        return dt.date(year, month, last)
+    return dt.date(year, month, today.day) - dt.timedelta(days=1)
+
+
+def select(model: SiteModel, limit: int = MAX_OCCURRENCES) -> Selection:
+    """The upcoming occurrences that start within the horizon, at most `limit`, never half a day."""
+    upcoming = model.upcoming
+    through = horizon_end(model.today, model.site.pdf_months)
+    shown = [o for o in upcoming if o.first_day <= through]
+    if len(shown) > limit:
+        cut = shown[limit].first_day  # the first day that does not fit whole
+        whole_days = [o for o in shown[:limit] if o.first_day < cut]
+        if not whole_days:  # more than `limit` on the very first day: that one day, whole
+            whole_days = [o for o in shown if o.first_day == cut]
+            cut += dt.timedelta(days=1)
+        shown, through = whole_days, cut - dt.timedelta(days=1)
+    return Selection(shown, through if len(shown) < len(upcoming) else None)
 
 
 class _Errors(logging.Handler):
@@ -43,8 +90,10 @@ def html(ctx: Context) -> str:
     base = model.site.base_url.rstrip("/")
     # A weekly meeting's description is printed once, at its first date, not on every line of paper.
     described = set(model.next_per_event)
+    selection = select(model)
     page = ctx.env.get_template("pdf/calendar.html").render(
-        title=TITLE, site=model.site, months=by_month(model.upcoming), described=described, updated=updated.date(),
+        title=TITLE, site=model.site, months=by_month(selection.occurrences), shown_through=selection.shown_through,
+        described=described, updated=updated.date(),
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
     # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.
