@@ -336,6 +336,8 @@ def test_pdf_months_in_site_yaml_sets_the_horizon(scratch_project, tmp_path, mon
         assert title in text
     for title in left_out:
         assert title not in text
+    calendar_page = " ".join((tmp_path / "public" / "kalender" / "index.html").read_text(encoding="utf-8").split())
+    assert f"som PDF att skriva ut</a>, med de kommande {months} månaderna." in calendar_page
 
 
 def test_a_month_ahead_from_the_31st_ends_with_the_next_months_last_day(scratch_project, tmp_path, monkeypatch):
