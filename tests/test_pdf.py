@@ -7,11 +7,12 @@ import logging
 import re
 import shutil
 import subprocess
+import textwrap
 
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import TEMPLATES, ScratchProject
+from conftest import BASE_FILES, TEMPLATES, ScratchProject
 
 from sitegen.build import build, check
 from sitegen.errors import BuildError, ContentError
@@ -218,15 +219,7 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
 # about 300 occurrences, cut after a whole day. Whatever is left out, the paper says so near the top.
 
 SITE_URL = "https://test.example.org/kalender/"
-SITE_YAML = """\
-title: Testplatsen
-organisation: Exempelregionen
-base_url: https://test.example.org/
-municipalities: [Gävle, Sandviken]
-coordinator:
-  name: Testa Testsson
-  role: Samordnare
-"""
+SITE_YAML = textwrap.dedent(BASE_FILES["site.yaml"])  # the scratch project's own settings, to add to
 
 
 def _event(event_id: str, start: str, title: str | None = None, extra: str = "") -> str:
@@ -370,7 +363,7 @@ def test_a_bad_pdf_months_is_explained_in_swedish_with_file_and_line(scratch_pro
     problems = [p for p in caught.value.problems if p.severity == "fel"]
     assert len(problems) == 1, caught.value.show()
     problem = problems[0]
-    assert (problem.file, problem.line, problem.field) == ("content/site.yaml", 8, "pdf_months"), str(problem)
+    assert (problem.file, problem.line, problem.field) == ("content/site.yaml", 9, "pdf_months"), str(problem)
     assert shown in problem.message
     assert "heltal från 1 till 24, till exempel 12" in problem.message
 
