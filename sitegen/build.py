@@ -362,7 +362,10 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         new.pages = len(plan)
         for url, _, _ in plan:  # every page's HTML for renderers that read them all (the search index)
             rel = url_to_path(url)
-            ctx.html[rel] = rendered[rel] if rel in rendered else (out / rel).read_bytes()
+            if rel in rendered:
+                ctx.html[rel] = rendered[rel]
+            elif not dry_run:  # a check makes no search index, so it need not read the published pages
+                ctx.html[rel] = (out / rel).read_bytes()
         details["pages"] = time.perf_counter() - started
 
         # Renderers that read the finished pages and wait for a program of their own start now.
