@@ -100,19 +100,26 @@ def _safe(rel: str) -> bool:
     return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in parts)
 
 
+class Tree:
+    """Paths of files to write under one folder, each parent folder made once, not once per file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._made: set[Path] = set()
+
+    def path(self, rel: str) -> Path:
+        target = self.root / rel
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+
 def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged: Collection[str]) -> None:
     unsafe = sorted(rel for rel in [*outputs, *unchanged] if not _safe(rel))
     if unsafe:
         raise ValueError(f"output paths outside the site folder: {unsafe}")
-    folders: set[Path] = set()
-
-    def place(rel: str) -> Path:
-        target = staging / rel
-        if target.parent not in folders:  # one mkdir per folder, not per file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        return target
-
+    place = Tree(staging).path
     for number, rel in enumerate(sorted(outputs)):
         if number == len(outputs) // 2:
             _pause_for_test("writing")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..publish import Tree
 from . import Context, Output
 
 BUNDLE = "pagefind"
@@ -42,13 +43,9 @@ def render(ctx: Context) -> Iterator[Output]:
         return
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         site = Path(tmp)
-        folders: set[Path] = set()
+        tree = Tree(site)
         for rel, html in ctx.html.items():
-            target = site / rel
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_bytes(html)
+            tree.path(rel).write_bytes(html)
         run = subprocess.run([str(program), "--site", str(site), "--output-subdir", BUNDLE, "--silent"],
                              capture_output=True, text=True, check=False)
         if run.returncode != 0:
