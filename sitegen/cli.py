@@ -79,16 +79,36 @@ def main() -> None:
 @templates_option
 @today_option
 @click.option("--clean", is_flag=True, help="Bygg allt från början och bortse från det som sparats från förra bygget.")
-def build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool) -> None:
+@click.option("--explain", is_flag=True, help="Skriv för varje sida eller fil som gjordes om vad som hade ändrats.")
+def build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool, explain: bool) -> None:
     """Kontrollera innehållet och bygg hela webbplatsen (bara det som ändrats, om inte --clean)."""
     from .build import build as run_build
+    from .progress import Progress, summary
 
     with _reported():
-        result = run_build(content, out, templates, today, clean=clean)
+        result = run_build(content, out, templates, today, clean=clean, progress=Progress(sys.stderr))
     _warn(result.warnings)
+    if explain:
+        _explain(result.reasons)
     changed = f"{result.written} filer skrivna eller borttagna" if result.written else "inget behövde ändras"
     click.echo(f"Klart: {result.pages} sidor, {result.files} filer ({result.bytes / 1024:.0f} kB) i {out}/ "
                f"på {result.seconds:.2f} s ({changed}).")
+    if result.seconds > 2.0 and result.details:
+        click.echo(f"Tiden gick till: {summary(result.details)}.")
+
+
+def _explain(reasons: list[tuple[str, str]]) -> None:
+    """Why each unit was made again, one line each; the same reason for many pages is said once with a count."""
+    if not reasons:
+        click.echo("Ingenting gjordes om: allt var som vid förra bygget.")
+        return
+    click.echo(f"Gjordes om ({len(reasons)}):")
+    shown: dict[str, list[str]] = {}
+    for unit, why in reasons:
+        shown.setdefault(why, []).append(unit)
+    for why, units in shown.items():
+        names = ", ".join(units[:3]) + (f" och {len(units) - 3} till" if len(units) > 3 else "")
+        click.echo(f"  {names}: {why}")
 
 
 @main.command()
@@ -111,18 +131,18 @@ def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> N
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
-              help="Mappen som webbplatsen byggs till.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Skriv också webbplatsen till den här mappen (annars finns förhandsvisningen bara i minnet).")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
               show_default=True, help="Mappen med mallarna.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Porten på den här datorn (0 = välj en ledig).")
 @today_option
-def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date | None) -> None:
+def serve(content: Path, out: Path | None, templates: Path, port: int, today: dt.date | None) -> None:
     """Förhandsvisa webbplatsen; sidan laddas om när du sparar en fil.
 
-    Bygger webbplatsen, visar den på http://127.0.0.1:PORT/ och bygger om när en fil i innehållet eller
-    mallarna sparas. Fel i innehållet visas på sidan i stället för webbplatsen.
+    Bygger webbplatsen i minnet, visar den på http://127.0.0.1:PORT/ och gör om det som ändrats när en fil
+    i innehållet eller mallarna sparas. Fel i innehållet visas på sidan i stället för webbplatsen.
     """
     from .serve import Outcome, Preview
 
@@ -150,6 +170,26 @@ def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date |
         click.echo("\nFörhandsvisningen är stoppad.")
     finally:
         preview.stop()
+
+
+def _ask_details(fields: dict[str, Any], site: Any, skip: bool, location: str | None, municipality: str | None,
+                 organizers: tuple[str, ...], category: str | None, description: str | None, url: str | None) -> None:
+    """The event's place, organizers, kind, description and link, asked for unless given."""
+    from . import scaffold
+    from .schema import Event
+
+    fields["location"] = _ask("Plats och adress", location, scaffold.optional, required=False, flag="--location", skip=skip)
+    fields["municipality"] = _ask(f"Kommun ({', '.join(site.places)})", municipality,
+                                  _required(site.place), flag="--municipality")
+    fields["organizers"] = _ask(f"Arrangörer, id från associations.yaml med komma emellan ({', '.join(site.associations)})",
+                                organizers or None, site.organizers, required=False, flag="--organizer", skip=skip)
+    fields["category"] = _ask("Typ av händelse, till exempel dialogmöte", category, scaffold.optional,
+                              required=False, flag="--category", skip=skip)
+    fields["description"] = _ask("Beskrivning (mer text kan skrivas i filen efteråt)", description,
+                                 scaffold.optional, required=False, flag="--description", skip=skip)
+    fields["url"] = _ask("Länk till mer information eller anmälan", url,
+                         lambda a: scaffold.check_field(Event, "url", a) if a.strip() else None,
+                         required=False, flag="--url", skip=skip)
 
 
 @main.group()
@@ -230,18 +270,7 @@ def new_event(content: Path, title: str | None, start_: str | None, end_: str | 
                                _required(scaffold.start), flag="--start")
         fields["end"] = _ask("Slut (klockslag som 20:00, eller datum)", end_,
                              lambda a: scaffold.end(a, fields["start"]), required=False, flag="--end", skip=skip)
-        fields["location"] = _ask("Plats och adress", location, scaffold.optional, required=False, flag="--location", skip=skip)
-        fields["municipality"] = _ask(f"Kommun ({', '.join(site.places)})", municipality,
-                                      _required(site.place), flag="--municipality")
-        fields["organizers"] = _ask(f"Arrangörer, id från associations.yaml med komma emellan ({', '.join(site.associations)})",
-                                    organizers or None, site.organizers, required=False, flag="--organizer", skip=skip)
-        fields["category"] = _ask("Typ av händelse, till exempel dialogmöte", category, scaffold.optional,
-                                  required=False, flag="--category", skip=skip)
-        fields["description"] = _ask("Beskrivning (mer text kan skrivas i filen efteråt)", description,
-                                     scaffold.optional, required=False, flag="--description", skip=skip)
-        fields["url"] = _ask("Länk till mer information eller anmälan", url,
-                             lambda a: scaffold.check_field(Event, "url", a) if a.strip() else None,
-                             required=False, flag="--url", skip=skip)
+        _ask_details(fields, site, skip, location, municipality, organizers, category, description, url)
         freq = _ask("Upprepas den? (nej, varje vecka, varje månad)", repeat, scaffold.repeat_freq,
                     default="nej", flag="--repeat", skip=skip)
         if freq:

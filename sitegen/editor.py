@@ -7,7 +7,6 @@ descriptions and errors while the coordinator types.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import schema
+from .contents import CONTENT, schema_of
 from .errors import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,16 +31,8 @@ SCHEMAS: dict[str, tuple[Any, str]] = {
     "definition-list": (list[schema.Definition], "content/definitions.yaml: begrepp och förklaringar"),
 }
 
-# Content file (relative to content/, a glob) -> the schema that describes it.
-FILES = {
-    "site.yaml": "site",
-    "associations.yaml": "association-list",
-    "events/*.yaml": "event-list",
-    "delaktighetstrappa.yaml": "step-list",
-    "laws.yaml": "law-list",
-    "checklist.yaml": "question-list",
-    "definitions.yaml": "definition-list",
-}
+# Content file (relative to content/, a glob) -> the schema that describes it (from the one table of content files).
+FILES = {kind.pattern: kind.schema for kind in CONTENT if kind.schema}
 
 _COMMENT = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 
@@ -79,7 +71,7 @@ def stale(folder: Path) -> list[str]:
 
 def expected_schema(relative: str) -> str | None:
     """The schema name for a content file given relative to content/ ("events/2026.yaml")."""
-    return next((name for pattern, name in FILES.items() if fnmatch.fnmatch(relative, pattern)), None)
+    return schema_of(relative)
 
 
 def schema_comment(text: str) -> tuple[int, str] | None:

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .contents import BY_GROUP, CONTENT, Input, history_paths
 from .dates import TZ
 
-EVENTS_DIR = "events"
-DATA_FILES = ("events", "associations.yaml")  # the event data the calendar is made of
+EVENTS_DIR = BY_GROUP[Input.EVENTS].folder or "events"
+DATA_FILES = history_paths()  # the event data the calendar is made of (sitegen/contents.py)
 _ITEM_START = re.compile(r"^-(?:\s|$)")
 _ID_LINE = re.compile(r"^(?:-\s+|\s+)id:\s*['\"]?([A-Za-z0-9_-]+)['\"]?\s*(?:#.*)?$")
 _COMMENT = re.compile(r"^\s*#")
@@ -162,7 +163,7 @@ def load(content_dir: Path, today: dt.date) -> History:
 
 def _state(content_dir: Path) -> tuple[object, ...]:
     """What the answer depends on, so a long-running preview sees edits and commits: files' times and HEAD."""
-    files = [*sorted((content_dir / EVENTS_DIR).glob("*.yaml")), content_dir / "associations.yaml"]
+    files = [path for kind in CONTENT if kind.history for path in sorted(content_dir.glob(kind.pattern))]
     stats = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
     return (*stats, _git(content_dir, "rev-parse", "HEAD"))
 

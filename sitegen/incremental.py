@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .contents import Input, group_of
 
 if TYPE_CHECKING:
     from .model import SiteModel
@@ -40,15 +41,8 @@ if TYPE_CHECKING:
 FORMAT = 2
 CACHE_DIR = ".sitegen-cache"
 
-# Input groups: which files of content/ and templates/ belong to which group.
-_CONTENT_GROUPS = {
-    "site.yaml": "site", "associations.yaml": "associations", "delaktighetstrappa.yaml": "steps",
-    "laws.yaml": "laws", "checklist.yaml": "checklist", "definitions.yaml": "definitions",
-}
-_CONTENT_FOLDERS = {"pages": "pages", "news": "news", "events": "events", "files": "files"}
-# Every group a renderer may name in DEPENDS. "urls" is the list of HTML pages; "today" the build's date.
-GROUPS = ("site", "pages", "news", "associations", "events", "steps", "laws", "checklist", "definitions",
-          "files", "other", "templates", "static", "today", "urls")
+# Every input group (sitegen/contents.py says which content file belongs to which).
+GROUPS = tuple(group.value for group in Input)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -108,9 +102,7 @@ class Inputs:
     def scan(cls, content: Path, templates: Path, today: dt.date) -> Inputs:
         members: dict[str, list[str]] = {name: [] for name in GROUPS}
         for rel, path in files_under(content):
-            top = rel.split("/", 1)[0]
-            group = _CONTENT_GROUPS.get(rel) or (_CONTENT_FOLDERS.get(top) if "/" in rel else None) or "other"
-            members[group].append(f"{rel}\0{digest(_read(path))}")
+            members[group_of(rel).value].append(f"{rel}\0{digest(_read(path))}")
         for rel, path in files_under(templates):
             members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(_read(path))}")
         members["today"].append(today.isoformat())

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from . import schema
+from .contents import Input, path_of
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates
@@ -229,7 +230,7 @@ class _Loader:
     def pages(self) -> dict[str, Page]:
         pages: dict[str, Page] = {}
         self.unused("pages", "sidor")
-        for path in sorted((self.dir / "pages").glob("*.md")):
+        for path in sorted(self.dir.glob(path_of(Input.PAGES))):
             slug = path.stem
             name = display_path(path, self.dir)
             if not _SLUG.match(slug) or slug in RESERVED_SLUGS:
@@ -246,7 +247,7 @@ class _Loader:
     def news(self) -> list[NewsItem]:
         items: list[NewsItem] = []
         self.unused("news", "nyheter")
-        for path in sorted((self.dir / "news").glob("*.md")):
+        for path in sorted(self.dir.glob(path_of(Input.NEWS))):
             name = display_path(path, self.dir)
             match = _NEWS_NAME.match(path.stem)
             if not match:
@@ -272,7 +273,7 @@ class _Loader:
 
     def events(self) -> list[schema.Event]:
         events: list[schema.Event] = []
-        for path in sorted((self.dir / "events").glob("*.yaml")):
+        for path in sorted(self.dir.glob(path_of(Input.EVENTS))):
             name = display_path(path, self.dir)
             if not re.fullmatch(r"\d{4}", path.stem):
                 self.problems.append(Problem(name, None, None, "Kalenderfiler ska heta som året, till exempel "
@@ -411,7 +412,7 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     """Loads and checks all content; raises ContentError with every problem found."""
     loader = _Loader(content_dir)
     problems = loader.problems
-    site_path = content_dir / "site.yaml"
+    site_path = content_dir / path_of(Input.SITE)
     site_doc = loader.doc(site_path) if site_path.exists() else None
     if not site_path.exists():
         problems.append(Problem(display_path(site_path, content_dir), None, None,
@@ -419,16 +420,17 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     site = check_mapping(site_doc, schema.Site, problems) if site_doc else None
     pages = loader.pages()
     news = loader.news()
-    associations = loader.data_list("associations.yaml", schema.Association)
+    associations = loader.data_list(path_of(Input.ASSOCIATIONS), schema.Association)
     raw_events = loader.events()
-    steps = loader.data_list("delaktighetstrappa.yaml", schema.Step)
-    laws = loader.data_list("laws.yaml", schema.Law)
-    checklist = loader.data_list("checklist.yaml", schema.Question)
-    definitions = loader.data_list("definitions.yaml", schema.Definition)
+    steps = loader.data_list(path_of(Input.STEPS), schema.Step)
+    laws = loader.data_list(path_of(Input.LAWS), schema.Law)
+    checklist = loader.data_list(path_of(Input.CHECKLIST), schema.Question)
+    definitions = loader.data_list(path_of(Input.DEFINITIONS), schema.Definition)
     check_unique(associations, "id", "Id:t", problems)
     check_unique(raw_events, "id", "Id:t", problems)
     check_unique(laws, "id", "Id:t", problems)
-    invalid_ids = None if "associations.yaml" in loader.unreadable else loader.raw_ids.get("associations.yaml", set())
+    associations_file = path_of(Input.ASSOCIATIONS)
+    invalid_ids = None if associations_file in loader.unreadable else loader.raw_ids.get(associations_file, set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:

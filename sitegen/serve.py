@@ -1,33 +1,41 @@
-"""Preview server: builds, serves the output folder on localhost, rebuilds on every save and reloads the page.
+"""Preview server: renders the site into memory, serves it on localhost, re-renders what a save touched.
 
-The live reload is a small same-origin script added only to the pages this server sends; the files in
-the output folder stay exactly as `sitegen build` writes them (no JavaScript, nothing third-party).
-While the content has an error, every page shows the Swedish list of errors instead of the site.
+It runs the same engine as `sitegen build` in preview mode (sitegen/engine.py): only the units whose
+inputs changed are rendered again, into memory, and served from there, like `hugo server`. The slow
+outputs (the PDF, the search index) follow in the background after the page has reloaded; until then
+their last version is served. With an output folder (`sitegen serve --out public`) the site is also
+written there, exactly as `sitegen build` writes it, after the reload.
+
+The live reload is a small same-origin script added only to the pages this server sends; the outputs
+stay exactly as `sitegen build` makes them (no JavaScript, nothing third-party). While the content has
+an error, every page shows the Swedish list of errors instead of the site.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import html
 import http.server
-import os
+import mimetypes
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from .build import check, render
+from . import engine
+from .build import _load_site, _publish, new_session, resolve_today
+from .engine import Previous
 from .errors import BuildError, ContentError, Problem, SitegenError
-from .publish import publish
-from .render import Context, _renderers
+from .incremental import Manifest, digest
+from .parallel import can_fork, fork_pool
+from .render.template_cache import MemoryBytecodeCache
+from .renderers import REGISTRY, Mode, Renderer, Where
 
-# Renderers the preview runs for real only after the page has reloaded: the PDF takes as long as all
-# HTML pages together, and the search index runs a program. Before that they run as for `sitegen check`.
-DEFERRED = frozenset({"pdf", "search"})
 RELOAD_PATH = "/__sitegen/reload.js"
 WAIT_PATH = "/__sitegen/wait"
 WAIT_SECONDS = 20.0
@@ -64,16 +72,25 @@ class Outcome:
 
 
 class Preview:
-    """One preview: the last build's state, the HTTP server and the file watcher."""
+    """One preview: the last run's outputs in memory, the HTTP server and the file watcher."""
 
-    def __init__(self, content: Path, out: Path, templates: Path, today: dt.date | None = None,
+    def __init__(self, content: Path, out: Path | None, templates: Path, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 8000,
                  report: Callable[[Outcome], None] = lambda outcome: None) -> None:
         self.content, self.out, self.templates, self.today = content, out, templates, today
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
         self.error: str | None = None
-        self._slow: dict[str, bytes] = {}  # the last outputs of the deferred renderers
+        self.outputs: Mapping[str, bytes] = {}  # what is served: every output of the last good run
+        self._state: Manifest | None = None  # the last good run's build state
+        self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
+        self._generation = 0  # which run the background work belongs to
+        self._lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=1)  # the slow outputs, then the output folder
+        # The PDF's process is forked now, before any thread, and loads WeasyPrint while the site renders.
+        self._processes = fork_pool(1) if can_fork() else None
+        if self._processes is not None:
+            self._processes.submit(engine._warm_up, next(r for r in REGISTRY if r.where is Where.PROCESS))
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._watching = threading.Event()
@@ -86,32 +103,95 @@ class Preview:
         host, port = self.server.server_address[:2]
         return f"http://{host!s}:{port}/"
 
-    def rebuild(self) -> Outcome:
-        """Builds into the output folder; on an error the last good site stays and the error is shown.
+    def _previous(self) -> Previous:
+        """The last run in memory, or at the first run the last build of the output folder, if any."""
+        if self._state is not None:
+            return Previous.in_memory(self._state, self.outputs)
+        if self.out is not None:
+            return Previous.on_disk(self.out, Manifest.load(self.out))
+        return Previous.on_disk(self.content, None)
 
-        The page reloads as soon as the HTML is published; the slow outputs (the PDF) follow a moment
-        later. Until then the folder holds their previous version, so it is never incomplete.
+    def rebuild(self) -> Outcome:
+        """Renders what changed into memory; on an error the last good site stays and the error is shown.
+
+        The page reloads as soon as the pages are in memory; the slow outputs (the PDF, the search index)
+        follow a moment later, and until then their last version is served.
         """
         started = time.perf_counter()
         try:
-            model = check(self.content, self.today)
-            # Everything `sitegen build` checks (links, templates), with the PDF's template but not the PDF.
-            outputs, ctx = render(model, self.templates, check_only=True)
-            publish({**outputs, **self._slow}, self.out)  # the slow outputs of the last time stand in
+            session = new_session(Mode.PREVIEW, self.content, self.templates, resolve_today(self.today),
+                                  self._previous(), jinja_cache=self._templates_cache)
+            slow = frozenset(r.name for r in session.registry if r.slow)
+            result = engine.run(session, _load_site(), deferred=slow)
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
-        outcome = Outcome(True, time.perf_counter() - started, f"{len(ctx.pages)} sidor")
+        generation = self._install(session, result)
         self._show(None)
-        try:
-            slow_started = time.perf_counter()
-            full = dataclasses.replace(ctx, check_only=False)  # with the pages the html renderer collected
-            self._write_slow(_rendered(full, lambda name: name in DEFERRED))
-        except Exception as exc:
-            return self._failed(exc, started)
-        outcome = Outcome(True, outcome.seconds, f"{outcome.message}; pdf {time.perf_counter() - slow_started:.2f} s",
-                          [str(w) for w in ctx.model.warnings])
+        outcome = Outcome(True, time.perf_counter() - started, f"{result.pages} sidor, {result.rendered} gjorda",
+                          [str(w) for w in result.warnings])
         self.report(outcome)
+        self._background.submit(self._follow, generation, session, result)
         return outcome
+
+    def _install(self, session: engine.Session, result: engine.Outcome) -> int:
+        """The run's outputs become what is served."""
+        outputs = dict(result.outputs)
+        for rel, data in session.rendered.items():
+            session.new.files[rel] = [digest(data), len(data), 0]
+        with self._lock:
+            self._generation += 1
+            self.outputs, self._state = outputs, session.new
+            return self._generation
+
+    def _follow(self, generation: int, session: engine.Session, result: engine.Outcome) -> None:
+        """In the background: the slow outputs for real, then the output folder, unless a newer run came."""
+        try:
+            if self.out is not None:
+                self._write(generation)  # the pages first, with the last slow outputs standing in
+            for renderer in result.deferred:
+                if generation != self._generation:
+                    return
+                made, unit = self._make(session, renderer, result)
+                self._install_slow(generation, renderer, made, unit)
+            if self.out is not None and result.deferred:
+                self._write(generation)
+        except Exception as exc:  # noqa: BLE001 - shown like any failed run
+            self._failed(exc, time.perf_counter())
+
+    def _make(self, session: engine.Session, renderer: Renderer, result: engine.Outcome
+              ) -> tuple[dict[str, bytes], dict[str, Any]]:
+        assert result.ctx is not None
+        processes = self._processes if renderer.where is Where.PROCESS else None
+        return engine.make_deferred(session, renderer, result.ctx, processes)
+
+    def _install_slow(self, generation: int, renderer: Renderer, made: dict[str, bytes], unit: dict[str, Any]) -> None:
+        with self._lock:
+            if generation != self._generation or self._state is None:
+                return
+            state = self._state
+            for rel in state.units.get(renderer.name, {}).get("outputs", []):
+                state.files.pop(rel, None)
+            state.units[renderer.name] = unit
+            for rel, data in made.items():
+                state.files[rel] = [digest(data), len(data), 0]
+            outputs = {rel: data for rel, data in self.outputs.items() if rel in state.files}
+            self.outputs = {**outputs, **made}
+
+    def _write(self, generation: int) -> None:
+        """The site into the output folder as `sitegen build` writes it, with its build state."""
+        assert self.out is not None
+        with self._lock:
+            if generation != self._generation or self._state is None:
+                return
+            outputs, state = self.outputs, self._state
+        on_disk = Manifest.load(self.out) or Manifest()
+        written = Manifest(state.inputs, dict(state.units), {}, state.pages, state.warnings, state.removals,
+                           state.counts)
+        try:
+            _publish(self.out, on_disk, written, dict(outputs), on_disk.intact(self.out) if on_disk.files else set())
+        except OSError as exc:
+            raise BuildError(f"Förhandsvisningen kunde inte skriva till {self.out}: {exc.strerror or exc}.") from exc
+        written.save(self.out)
 
     def _failed(self, exc: Exception, started: float) -> Outcome:
         if isinstance(exc, ContentError):
@@ -136,22 +216,14 @@ class Preview:
             self.version += 1
             self._changed.notify_all()
 
-    def _write_slow(self, slow: dict[str, bytes]) -> None:
-        for name in set(self._slow) - set(slow):
-            (self.out / name).unlink(missing_ok=True)
-        for name, data in slow.items():
-            if self._slow.get(name) != data:
-                target = self.out / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{target.name}.new")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)  # a reader sees the old file or the new one, never half
-        self._slow = slow
-
     def wait_for_change(self, seen: int, timeout: float) -> int:
         with self._changed:
             self._changed.wait_for(lambda: self.version != seen or self._stop.is_set(), timeout)
             return self.version
+
+    def wait_for_background(self) -> None:
+        """Until the slow outputs and the output folder have caught up with the last run (for tests, benchmarks)."""
+        self._background.submit(lambda: None).result()
 
     def _watch(self) -> None:
         import watchfiles
@@ -169,6 +241,8 @@ class Preview:
         self._spawn(self._watch)
         self._watching.wait(timeout=10)
         outcome = self.rebuild()
+        if self.out is not None:
+            self.wait_for_background()  # the output folder is complete before anyone is told it is there
         self._spawn(self.server.serve_forever)
         return outcome
 
@@ -185,25 +259,21 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
+        self._background.shutdown(wait=True, cancel_futures=True)
+        if self._processes is not None:
+            self._processes.shutdown(wait=True, cancel_futures=True)
 
 
-def _rendered(ctx: Context, wanted: Callable[[str], bool]) -> dict[str, bytes]:
-    """The outputs of the renderers `wanted` picks, in the renderers' order; template errors in Swedish."""
-    import jinja2
-
-    outputs: dict[str, bytes] = {}
-    try:
-        for name, renderer in _renderers():
-            if wanted(name):
-                outputs.update(renderer(ctx))
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"Mallen {exc.filename or exc.name}, rad {exc.lineno}, har ett syntaxfel: {exc.message}.") from exc
-    except jinja2.TemplateError as exc:
-        raise BuildError(f"En mall gick inte att använda: {exc}.") from exc
-    return outputs
+ERROR_STYLE = """\
+body { font: 1.05rem/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+h1 { color: #a3141c; }
+li { border-left: 4px solid #a3141c; padding: .2rem .8rem; margin: 0 0 1rem; background: #fdf1f1; }
+li p { margin: .3rem 0; }
+pre { white-space: pre-wrap; background: #fdf1f1; padding: .8rem; }
+"""
 
 
-def error_page(problems: list[Problem], text: str = "", out: Path = Path("public")) -> str:
+def error_page(problems: list[Problem], text: str = "", out: Path | None = None) -> str:
     """The page shown instead of the site while it cannot be built."""
     errors = [p for p in problems if p.severity == "fel"]
     if problems:
@@ -218,6 +288,8 @@ def error_page(problems: list[Problem], text: str = "", out: Path = Path("public
     else:
         lead = "Webbplatsen gick inte att bygga. Rätta felet och spara filen, så visas webbplatsen igen av sig själv."
         body = f"<pre>{html.escape(text)}</pre>"
+    kept = (f"Den förra fungerande versionen av webbplatsen finns kvar i mappen {html.escape(out.name)}/."
+            if out is not None else "Den förra fungerande versionen visas igen när felet är rättat.")
     return f"""<!doctype html>
 <html lang="sv">
 <head>
@@ -225,19 +297,14 @@ def error_page(problems: list[Problem], text: str = "", out: Path = Path("public
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Fel i innehållet – förhandsvisning</title>
 <style>
-body {{ font: 1.05rem/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }}
-h1 {{ color: #a3141c; }}
-li {{ border-left: 4px solid #a3141c; padding: .2rem .8rem; margin: 0 0 1rem; background: #fdf1f1; }}
-li p {{ margin: .3rem 0; }}
-pre {{ white-space: pre-wrap; background: #fdf1f1; padding: .8rem; }}
-</style>
+{ERROR_STYLE}</style>
 </head>
 <body>
 <main>
 <h1>Webbplatsen kan inte visas just nu</h1>
 <p>{lead}</p>
 {body}
-<p>Den förra fungerande versionen av webbplatsen finns kvar i mappen {html.escape(out.name)}/.</p>
+<p>{kept}</p>
 </main>
 </body>
 </html>
@@ -251,66 +318,78 @@ def inject(page: str, version: int) -> str:
     return page[:index] + tag + page[index:] if index >= 0 else page + tag
 
 
-def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+def content_type(rel: str) -> str:
+    suffix = Path(rel).suffix.lower()
+    return TYPES.get(suffix) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
 
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(preview.out), **kwargs)  # type: ignore[arg-type]
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-            pass  # the console shows rebuilds, not every request
+def resolve(outputs: Mapping[str, bytes], path: str) -> tuple[str | None, str | None]:
+    """(the output a request path names, or None; a redirect target for a folder asked without its slash)."""
+    rel = unquote(path).lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    if rel in outputs:
+        return rel, None
+    if f"{rel}/index.html" in outputs:
+        return None, path + "/"
+    return None, None
 
-        def end_headers(self) -> None:
-            self.send_header("Cache-Control", "no-store")
-            super().end_headers()
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """Answers from the preview's memory: the pages with the reload script, the files as they are."""
+
+    preview: Preview  # set on the subclass _handler makes
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass  # the console shows rebuilds, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # the page may have been closed or reloaded while it waited
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == RELOAD_PATH:
+            self._send(200, RELOAD_JS.encode(), TYPES[".js"])
+        elif parts.path == WAIT_PATH:
+            seen = parse_qs(parts.query).get("v", ["0"])[0]
+            version = self.preview.wait_for_change(int(seen) if seen.isdigit() else 0, WAIT_SECONDS)
+            self._send(200, str(version).encode(), "text/plain; charset=utf-8")
+        else:
+            self._output(parts.path)
+
+    def _output(self, path: str) -> None:
+        """An output from memory: a page with the reload script (or the error list), or a file as it is."""
+        preview = self.preview
+        outputs, error, version = preview.outputs, preview.error, preview.version
+        rel, redirect = resolve(outputs, path)
+        if redirect is not None:
+            self.send_response(301)
+            self.send_header("Location", redirect)
+            self.send_header("Content-Length", "0")
             self.end_headers()
-            if self.command != "HEAD":
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)  # the page may have been closed or reloaded while it waited
-
-        def do_HEAD(self) -> None:
-            self.do_GET()
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            if parts.path == RELOAD_PATH:
-                self._send(200, RELOAD_JS.encode(), TYPES[".js"])
-            elif parts.path == WAIT_PATH:
-                seen = parse_qs(parts.query).get("v", ["0"])[0]
-                version = preview.wait_for_change(int(seen) if seen.isdigit() else 0, WAIT_SECONDS)
-                self._send(200, str(version).encode(), "text/plain; charset=utf-8")
-            elif self._is_page(parts.path):
-                self._page(parts.path)
-            else:
-                super().do_GET() if self.command == "GET" else super().do_HEAD()
-
-        def _is_page(self, path: str) -> bool:
-            return path.endswith(("/", ".html")) or Path(self.translate_path(path)).is_dir()
-
-        def _page(self, path: str) -> None:
-            error, version = preview.error, preview.version
-            if error is not None:
-                self._send(500, inject(error, version).encode(), TYPES[".html"])
-                return
-            file = Path(self.translate_path(path))
-            if file.is_dir():
-                if not path.endswith("/"):
-                    self.send_response(301)
-                    self.send_header("Location", path + "/")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                file = file / "index.html"
-            status = 200
-            if not file.is_file():
-                status, file = 404, preview.out / "404.html"
-            text = file.read_text(encoding="utf-8") if file.is_file() else "<!doctype html><title>404</title>"
+            return
+        is_page = rel is None or rel.endswith(".html")
+        if error is not None and is_page:
+            self._send(500, inject(error, version).encode(), TYPES[".html"])
+        elif rel is not None and not rel.endswith(".html"):
+            self._send(200, outputs[rel], content_type(rel))
+        else:
+            status, body = (200, outputs[rel]) if rel is not None else (404, outputs.get("404.html"))
+            text = body.decode("utf-8") if body is not None else "<!doctype html><title>404</title>"
             self._send(status, inject(text, version).encode(), TYPES[".html"])
 
-    return Handler
+
+def _handler(preview: Preview) -> type[PreviewHandler]:
+    return type("Handler", (PreviewHandler,), {"preview": preview})

@@ -118,11 +118,10 @@ def test_one_page_edit_renders_only_that_page(project):
     project.edit("content/pages/om.md", "Text om bakgrunden", "Annan text om bakgrunden")
     before = _mtimes(project.out)
     result = project.build()
-    from sitegen.render import _renderers
+    from sitegen.renderers import REGISTRY
 
     # Besides the page, only renderers that read every page (the search index) run again.
-    every_page = [name for name, r in _renderers()
-                  if name != "html" and getattr(sys.modules[r.__module__], "DEPENDS", None) is None]
+    every_page = [r.name for r in REGISTRY if r.name != "html" and r.inputs is None]
     assert every_page == ["search"]
     assert result.rendered == 2
     after = _mtimes(project.out)
@@ -267,8 +266,6 @@ def test_check_and_no_change_build_do_not_import_heavy_libraries(tmp_path):
 
 # A renderer like the PDF: declares its inputs and asks for its own process.
 _fake_pdf = type(sys)("fake_pdf")
-_fake_pdf.DEPENDS = ("site", "events", "associations", "today")
-_fake_pdf.OWN_PROCESS = True
 _fake_pdf_calls = []
 
 
@@ -284,14 +281,22 @@ _fake_pdf_render.__module__ = "fake_pdf"
 _fake_pdf.render = _fake_pdf_render
 
 
+def _with_fake_pdf(monkeypatch, where):
+    from sitegen import renderers
+    from sitegen.contents import Input
+
+    fake = renderers.Renderer("fakepdf", "fake_pdf", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS,
+                                                                        Input.TODAY}), where=where)
+    monkeypatch.setitem(sys.modules, "fake_pdf", _fake_pdf)
+    monkeypatch.setattr(renderers, "REGISTRY", (*renderers.REGISTRY, fake))
+    _fake_pdf_calls.clear()
+
+
 @pytest.fixture
 def with_fake_pdf(monkeypatch):
-    from sitegen import render
+    from sitegen.renderers import Where
 
-    original = render._renderers
-    monkeypatch.setitem(sys.modules, "fake_pdf", _fake_pdf)
-    monkeypatch.setattr(render, "_renderers", lambda: [*original(), ("fakepdf", _fake_pdf_render)])
-    _fake_pdf_calls.clear()
+    _with_fake_pdf(monkeypatch, Where.PROCESS)
 
 
 def test_a_renderer_asking_for_its_own_process_runs_beside_the_pages(with_fake_pdf, tmp_path):
@@ -305,8 +310,10 @@ def test_a_renderer_asking_for_its_own_process_runs_beside_the_pages(with_fake_p
     assert _fake_pdf_calls == []  # ... not in this one
 
 
-def test_a_renderer_is_redone_only_when_its_declared_inputs_change(with_fake_pdf, tmp_path, monkeypatch):
-    monkeypatch.setattr(_fake_pdf, "OWN_PROCESS", False)  # in this process, so the calls can be counted
+def test_a_renderer_is_redone_only_when_its_declared_inputs_change(tmp_path, monkeypatch):
+    from sitegen.renderers import Where
+
+    _with_fake_pdf(monkeypatch, Where.INLINE)  # in this process, so the calls can be counted
     project = Project(tmp_path)
     project.build()
     assert len(_fake_pdf_calls) == 1

@@ -1,15 +1,14 @@
 """Render stage: one renderer per output kind, all reading the same checked model.
 
-Adding an output kind means one module here and one line in RENDERERS.
+Adding an output kind means one module here and one entry in sitegen/renderers.py's REGISTRY.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -17,48 +16,49 @@ from markupsafe import Markup
 
 from .. import calendar, dates, markup
 from ..model import SiteModel
-from . import template_cache
 
-Output = tuple[str, bytes]
+Output = tuple[str, bytes]  # a renderer may also yield a Problem: a warning it returns
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """What every renderer gets: the model and the template folder."""
+    """What every renderer gets: the model, the templates and, once the pages are made, their list and HTML."""
 
     model: SiteModel
     templates: Path
-    pages: list[str] = field(default_factory=list)  # URLs of the HTML pages, filled by the html renderer
-    html: dict[str, bytes] = field(default_factory=dict)  # output path -> HTML, filled by the html renderer
-    check_only: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
+    env: jinja2.Environment
+    pages: tuple[str, ...] = ()  # URLs of the HTML pages (Need.PAGES)
+    html: Mapping[str, bytes] = field(default_factory=dict)  # output path -> every page's HTML (Need.HTML)
+    dry: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
 
-    @cached_property
-    def env(self) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.templates),
-            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            bytecode_cache=template_cache.TEMPLATES,
-        )
-        env.filters.update(
-            markdown=lambda text: Markup(markup.to_html(text)),
-            inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
-            day=dates.day,
-            short_day=dates.short_day,
-            month=dates.month,
-            clock=dates.clock,
-            span=dates.span,
-            machine=dates.machine,
-        )
-        env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
 
-        from .headers import CSP
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
+    """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
+    )
+    env.filters.update(
+        markdown=lambda text: Markup(markup.to_html(text)),
+        inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
+        day=dates.day,
+        short_day=dates.short_day,
+        month=dates.month,
+        clock=dates.clock,
+        span=dates.span,
+        machine=dates.machine,
+    )
+    env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
 
-        env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
-        return env
+    from .headers import CSP
+
+    env.globals["csp"] = Markup(CSP)  # the <meta> policy of every page; the same one goes into _headers
+    return env
 
 
 _LINK = re.compile(r'(\s(?:href|src|action)=")(/(?!/)[^"]*)"')
@@ -108,19 +108,3 @@ def url_to_path(url: str) -> str:
     """"/kalender/" -> "kalender/index.html"; "/404.html" stays a file."""
     path = url.lstrip("/")
     return path + "index.html" if url.endswith("/") else path
-
-
-def _renderers() -> list[tuple[str, Callable[[Context], Iterable[Output]]]]:
-    # Imported here so that `sitegen check` never imports a renderer's heavy libraries.
-    from . import feeds, headers, html, ics, pdf, search, sitemap, static
-
-    # The order matters: html fills Context.pages and Context.html, which sitemap lists and search indexes.
-    # The PDF comes last of the content outputs because it is the slowest, so a template error elsewhere
-    # shows up first.
-    return [("html", html.render), ("static", static.render), ("ics", ics.render), ("feeds", feeds.render),
-            ("pdf", pdf.render), ("sitemap", sitemap.render), ("headers", headers.render), ("search", search.render)]
-
-
-def render_all(ctx: Context) -> Iterable[Output]:
-    for _name, renderer in _renderers():
-        yield from renderer(ctx)

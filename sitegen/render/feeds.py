@@ -9,7 +9,6 @@ from .. import markup
 from ..dates import TZ
 from . import Context, Output, rooted
 
-DEPENDS = ("site", "news", "templates")
 FEED_URL = "/aktuellt/atom.xml"
 FEED_ENTRIES = 20
 

@@ -13,9 +13,6 @@ from collections.abc import Iterator
 
 from . import Context, Output
 
-# Reads no content at all (see sitegen/incremental.py): made again only when the generator changes.
-DEPENDS: tuple[str, ...] = ()
-
 # 'wasm-unsafe-eval' is for the search page: Pagefind's search engine is WebAssembly, compiled in a Web Worker
 # (or in the page when a worker cannot start). It allows compiling WebAssembly from the site's own files only,
 # never eval() of JavaScript; no other page has a script. It must be in the site-wide policy, because hosts

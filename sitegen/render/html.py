@@ -152,12 +152,10 @@ def render_page(ctx: Context, common: dict[str, Any], url: str, template_name: s
 
 
 def render(ctx: Context) -> Iterator[Output]:
+    """Every page, in the order of the plan (the engine renders them as units of their own, see engine.py)."""
     common = common_variables(ctx.model)
     for url, template_name, variables in plan(ctx.model):
-        ctx.pages.append(url)
-        path, data = url_to_path(url), render_page(ctx, common, url, template_name, variables)
-        ctx.html[path] = data
-        yield path, data
+        yield url_to_path(url), render_page(ctx, common, url, template_name, variables)
 
 
 def _rooted(html: str, base_url: str) -> str:

@@ -16,10 +16,6 @@ from ..dates import TZ
 from ..model import CalendarEvent, SiteModel
 from . import Context, Output
 
-# Input groups the feeds read (see sitegen/incremental.py): they are redone only when one of them changes.
-# The git history behind SEQUENCE and LAST-MODIFIED is part of every key.
-DEPENDS = ("site", "events", "associations", "today")
-
 REFRESH = dt.timedelta(hours=12)
 PRODID = "-//Region Gävleborg//sitegen brukarinflytande//SV"
 

@@ -24,12 +24,6 @@ from ..model import Occurrence, SiteModel
 from . import Context, Output, rooted
 from .html import by_month
 
-# Input groups this renderer reads (see sitegen/incremental.py): it is redone only when one of them changes.
-# The git history behind "Senast uppdaterad" is part of every key. It runs in its own process, beside the pages.
-DEPENDS = ("site", "events", "associations", "today", "templates")
-OWN_PROCESS = True
-HEAVY_IMPORTS = ("weasyprint",)  # imported in that process while the content is still being loaded
-
 TITLE = "Gemensam kalender – Föreningsnätverket för psykisk hälsa Gävleborg"
 
 # About 60 A4 pages: enough for a notice board, and WeasyPrint makes it in seconds (10,000 took minutes).
@@ -103,7 +97,7 @@ def html(ctx: Context) -> str:
 def render(ctx: Context) -> Iterator[Output]:
     # Made also when the calendar is empty: pages and printed matter may link to it.
     source = html(ctx)
-    if ctx.check_only:  # the template is checked above; the file only needs to exist for the link check
+    if ctx.dry:  # the template is checked above; the file only needs to exist for the link check
         yield "kalender.pdf", b""
         return
     import weasyprint  # type: ignore[import-untyped]  # heavy: loaded only when a PDF is made

@@ -17,8 +17,6 @@ from ..publish import Tree
 from . import Context, Output
 
 BUNDLE = "pagefind"
-# Pagefind is a program of its own: it indexes while the build goes on with the feeds and the other files.
-OWN_THREAD = True
 MISSING = ("Sökfunktionen byggdes inte, eftersom programmet Pagefind saknas. Sidan /sok/ hänvisar då till "
            "webbplatskartan. Installera Pagefind med `make site` (eller `pip install 'pagefind[bin]'`) och bygg igen.")
 
@@ -34,12 +32,12 @@ def executable() -> Path | None:
         return Path(found) if found else None
 
 
-def render(ctx: Context) -> Iterator[Output]:
-    if ctx.check_only:  # `sitegen check` looks for errors in the content; the index has none to find
+def render(ctx: Context) -> Iterator[Output | Problem]:
+    if ctx.dry:  # `sitegen check` looks for errors in the content; the index has none to find
         return
     program = executable()
     if program is None:
-        ctx.model.warnings.append(Problem("Sökfunktionen", None, None, MISSING, "varning"))
+        yield Problem("Sökfunktionen", None, None, MISSING, "varning")
         return
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         site = Path(tmp)

@@ -6,9 +6,6 @@ from collections.abc import Iterator
 
 from . import Context, Output
 
-# Input groups this renderer reads (see sitegen/incremental.py): the list of pages, the base URL, the template.
-DEPENDS = ("site", "urls", "templates")
-
 
 def render(ctx: Context) -> Iterator[Output]:
     base = ctx.model.site.base_url.rstrip("/")

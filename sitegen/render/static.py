@@ -6,9 +6,6 @@ from collections.abc import Iterator
 
 from . import Context, Output
 
-# Input groups this renderer reads (see sitegen/incremental.py): it is redone only when one of them changes.
-DEPENDS = ("static", "files")
-
 
 def render(ctx: Context) -> Iterator[Output]:
     static = ctx.templates / "static"

@@ -1,4 +1,4 @@
-"""Compiled templates kept between builds in one process, so a preview rebuild compiles only edited templates."""
+"""Compiled templates kept in memory between the preview's runs, so a rebuild compiles only edited templates."""
 
 from __future__ import annotations
 
@@ -23,4 +23,3 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store.clear()
 
 
-TEMPLATES = MemoryBytecodeCache()

@@ -5,18 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..contents import data_page_files
 from ..errors import display_path
 from ..history import newest
 from ..model import SiteModel
 
 # Data pages and the files their lists come from (besides their optional Markdown intro page).
-_DATA_FILES = {
-    "/foreningar/": ["associations.yaml"],
-    "/delaktighetstrappa/": ["delaktighetstrappa.yaml"],
-    "/lagar/": ["laws.yaml"],
-    "/checklista/": ["checklist.yaml"],
-    "/definitioner/": ["definitions.yaml"],
-}
+_DATA_FILES = data_page_files()
 
 
 def sources(url: str, variables: dict[str, Any], model: SiteModel) -> list[str]:
