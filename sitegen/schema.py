@@ -211,6 +211,8 @@ class PageMeta(Model):
     menu: int | None = Field(None, ge=1, title="Plats i menyn",
         description="Plats i huvudmenyn (1 = först). Utelämna för att inte visa sidan i menyn.")
     menu_title: Text | None = Field(None, title="Namn i menyn", description="Kortare namn i menyn, om rubriken är lång.")
+    reviewed: Day | None = Field(None, title="Granskad", description="Dagen då någon senast läste igenom sidan och "
+                                 "såg att den stämmer, till exempel 2026-11-24. Visas som ”Granskad” på sidan.")
 
 
 class NewsMeta(Model):
@@ -290,18 +292,34 @@ class Excerpt(Model):
     text: Text = Field(title="Text", description="Lagtexten (Markdown).")
 
 
+Sfs = Annotated[Text, Field(pattern=r"^\d{4}:\d+$")]
+
+
+class ReplacedBy(Model):
+    """The law that took the place of a repealed one."""
+
+    name: Text = Field(title="Den nya lagens namn", description="Den nya lagens namn, till exempel ”Socialtjänstlag”.")
+    sfs: Sfs | None = Field(None, title="SFS-nummer", description="Den nya lagens SFS-nummer, till exempel ”2025:400”.")
+    url: Url = Field(title="Länk", description="Länk till den nya lagen hos riksdagen, med https://.")
+
+
 class Law(Model):
     """One law of content/laws.yaml with its excerpts."""
 
     id: Id = Field(title="Id", description="Unikt id, blir ankare på sidan /lagar/.")
     law: Text = Field(title="Lag", description="Lagens namn, till exempel ”Patientlagen”.")
     abbreviation: Text | None = Field(None, title="Förkortning", description="Förkortning, till exempel ”SoL”.")
-    sfs: Annotated[Text, Field(pattern=r"^\d{4}:\d+$")] | None = Field(
-        None, title="SFS-nummer", description="SFS-nummer, till exempel ”2014:821”.")
+    sfs: Sfs | None = Field(None, title="SFS-nummer", description="SFS-nummer, till exempel ”2014:821”.")
     url: Url = Field(title="Länk", description="Länk till lagtexten hos källan.")
     intro: Text | None = Field(None, title="Inledning", description="Inledande text före utdragen (Markdown).")
     excerpts: list[Excerpt] = Field(min_length=1, title="Utdrag", description="Utdrag ur lagen.")
     note: Text | None = Field(None, title="Efterord", description="Text efter utdragen (Markdown).")
+    repealed: Day | None = Field(None, title="Upphävd", description="Dagen då lagen slutade gälla, till exempel "
+                                 "2025-07-01. Sidan säger då att utdragen är ur den gamla lagen.")
+    replaced_by: ReplacedBy | None = Field(None, title="Ersatt av", description="Lagen som gäller i stället: "
+                                           "name, sfs och url. Kräver repealed.")
+    reviewed: Day | None = Field(None, title="Granskad", description="Dagen då någon senast kontrollerade utdragen "
+                                 "mot källan, till exempel 2026-11-24.")
 
 
 class Question(Model):

@@ -213,13 +213,16 @@ def _inner_offset(text: str) -> int:
     return max(0, len(match.group(2)) - len(match.group(1))) if match else 2
 
 
-def _dedent(lines: list[str], sample: str) -> list[str]:
-    """The dumped lines moved left to the file's own indentation of its top-level list."""
+def _dedent(lines: list[str], sample: str, comments: frozenset[str] = frozenset()) -> list[str]:
+    """The dumped lines moved left to the file's own indentation of its top-level list.
+
+    Comment lines keep the column they had (ruamel writes them where they were): those in `comments`.
+    """
     shift = _inner_offset(sample) - _top_offset(sample)
     if shift <= 0:
         return lines
     pad = " " * shift
-    return [line[shift:] if line.startswith(pad) else line for line in lines]
+    return [line[shift:] if line.startswith(pad) and line not in comments else line for line in lines]
 
 
 def _dump(yaml: YAML, data: Any) -> str:
@@ -248,7 +251,9 @@ def replaced(original: str, index: int, change: Any) -> str:
     end_new = after[index + 1] if index + 1 < len(after) else len(new)
     # The blank lines and comments between this entry and the next stay the file's own, whatever ruamel did.
     keep, end_new = _tail(old, before[index], end_old), _tail(new, after[index], end_new)
-    lines = _as_before(_dedent(new[after[index]:end_new], original), old[before[index]:end_old])
+    span = old[before[index]:end_old]
+    comments = frozenset(line for line in span if line.lstrip().startswith("#"))
+    lines = _as_before(_dedent(new[after[index]:end_new], original, comments), span)
     return "".join(old[:before[index]] + lines + old[keep:])
 
 
