@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from . import schema
+from . import review, schema
 from .contents import Input, path_of
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
@@ -432,6 +432,8 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     associations_file = path_of(Input.ASSOCIATIONS)
     invalid_ids = None if associations_file in loader.unreadable else loader.raw_ids.get(associations_file, set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
+    problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
+    problems += review.check_laws(laws, today)
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:
         raise ContentError(problems)

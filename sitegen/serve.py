@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import engine
+from . import cms, engine, notices
 from .build import _load_site, _publish, new_session, resolve_today
 from .engine import Previous
 from .errors import BuildError, ContentError, Problem, SitegenError
@@ -82,6 +82,7 @@ class Preview:
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
         self.error: str | None = None
         self.outputs: Mapping[str, bytes] = {}  # what is served: every output of the last good run
+        self.notices = notices.Notices()  # the last good build's warnings, shown on the pages they concern
         self._state: Manifest | None = None  # the last good run's build state
         self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
         self._generation = 0  # which run the background work belongs to
@@ -123,6 +124,8 @@ class Preview:
                                   self._previous(), jinja_cache=self._templates_cache)
             slow = frozenset(r.name for r in session.registry if r.slow)
             result = engine.run(session, _load_site(), deferred=slow)
+            assert session.model is not None
+            self.notices = notices.collect(result.warnings, session.model)  # before the pages they are about
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
         generation = self._install(session, result)
@@ -339,6 +342,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     """Answers from the preview's memory: the pages with the reload script, the files as they are."""
 
     preview: Preview  # set on the subclass _handler makes
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         pass  # the console shows rebuilds, not every request
 
@@ -358,10 +362,23 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.do_GET()
 
+    def do_POST(self) -> None:
+        if cms.owns(urlsplit(self.path).path):
+            cms.respond(self, self.preview)
+        else:
+            self.send_error(405)
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        if parts.path == RELOAD_PATH:
+        if cms.owns(parts.path):  # the editor, /redigera/: only here, never in the built site
+            cms.respond(self, self.preview)
+        elif parts.path == RELOAD_PATH:
             self._send(200, RELOAD_JS.encode(), TYPES[".js"])
+        elif parts.path == notices.CSS_PATH:
+            self._send(200, notices.CSS.encode(), TYPES[".css"])
+        elif parts.path == notices.LIST_PATH:
+            page = inject(notices.list_page(self.preview.notices), self.preview.version)
+            self._send(200, page.encode(), TYPES[".html"])
         elif parts.path == WAIT_PATH:
             seen = parse_qs(parts.query).get("v", ["0"])[0]
             version = self.preview.wait_for_change(int(seen) if seen.isdigit() else 0, WAIT_SECONDS)
@@ -388,6 +405,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         else:
             status, body = (200, outputs[rel]) if rel is not None else (404, outputs.get("404.html"))
             text = body.decode("utf-8") if body is not None else "<!doctype html><title>404</title>"
+            text = notices.add_notice(text, preview.notices, path) if status == 200 else text
             self._send(status, inject(text, version).encode(), TYPES[".html"])
 
 
