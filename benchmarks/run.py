@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generate
+import serve_loop
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work"
@@ -128,6 +129,20 @@ def hugo_binary() -> Path | None:
     return None
 
 
+def seconds(times: list[float]) -> Timing:
+    """A Timing of figures measured in this process (no CPU or memory figures)."""
+    return Timing(seconds=times, cpu=[0.0] * len(times))
+
+
+def pagefind_binary() -> str | None:
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+        return str(get_executable())
+    except (ImportError, FileNotFoundError):
+        return None
+
+
 def mib(kib: int) -> str:
     return f"{kib / 1024:.0f}"
 
@@ -177,9 +192,14 @@ def main() -> int:
         def fresh_hugo(_index: int) -> None:
             shutil.rmtree(hugo_out, ignore_errors=True)
             shutil.rmtree(hugo_site / "resources", ignore_errors=True)
-        add("Hugo, same 1,000 pages", "cold build",
-            measure(rounds, [str(hugo), "--quiet", "-s", str(hugo_site), "-d", str(hugo_out),
-                             "--cacheDir", str(WORK / "hugo-cache")], fresh_hugo))
+        hugo_build = [str(hugo), "--quiet", "-s", str(hugo_site), "-d", str(hugo_out), "--cacheDir", str(WORK / "hugo-cache")]
+        add("Hugo, same 1,000 pages", "cold build", measure(rounds, hugo_build, fresh_hugo))
+        pagefind = pagefind_binary()
+        if pagefind:  # the search index too, as sitegen makes one
+            both = ["sh", "-c", f"{' '.join(hugo_build)} && {pagefind} --site {hugo_out} --silent"]
+            add("Hugo + Pagefind, same 1,000 pages", "cold build", measure(rounds, both, fresh_hugo))
+        add("Hugo server, same 1,000 pages", "page saved → served",
+            seconds(serve_loop.hugo_server(hugo, hugo_site, max(rounds, 3))))
 
     chosen = [(c, n) for key, c, n in (("pages", pages, rounds), ("shipped", shipped, rounds), ("mid", mid, rounds),
                                        ("big", big, big_rounds)) if key in sizes]
@@ -199,6 +219,10 @@ def main() -> int:
         # As the coordinator runs it: after editing a page, with the build cache of the last build.
         add(corpus.name, "check, one page edited", measure(n, [*check, str(corpus.out)], edit_page(corpus)))
         add(corpus.name, "check, no build cache", measure(n, [*check, str(corpus.out.parent / "no-build")]))
+        if corpus in (pages, mid):
+            kind = "page" if corpus is pages else "event"
+            add(corpus.name, f"preview: {kind} saved → served", seconds(serve_loop.sitegen_server(
+                BIN / "sitegen", corpus.content, ROOT / "templates", TODAY, max(n, 3), kind)))
     if not args.quick and "double" in sizes:
         try:
             add(double.name, "cold build", measure(1, double.build(clean=True), lambda _i: double.forget()))
@@ -232,9 +256,16 @@ def main() -> int:
     print("| --- | ---: | ---: | --- |")
     h = hugo_cold.median if hugo_cold else None
     cold_pages, nochange, one_page = get(pages, "cold build"), get(pages, "no-change rebuild"), get(pages, "one page edited")
-    target("pages-only cold build ÷ Hugo cold", cold_pages / h if h and cold_pages else None, 2.5)
-    target("no-change rebuild (1,000 pages) ÷ Hugo cold", nochange / h if h and nochange else None, 0.5)
+    with_search = get("Hugo + Pagefind, same 1,000 pages", "cold build")
+    hugo_served = get("Hugo server, same 1,000 pages", "page saved → served")
+    page_served, event_served = get(pages, "preview: page saved → served"), get(mid, "preview: event saved → served")
+    target("preview, one page saved → served ÷ hugo server", page_served / hugo_served
+           if page_served and hugo_served else None, 1.0)
+    target("preview, one event of 2,000 saved → its page served, s", event_served, 1.0)
+    target("cold build (1,000 pages) ÷ Hugo + Pagefind", cold_pages / with_search
+           if with_search and cold_pages else None, 1.5)
     target("one-page edit (1,000 pages) ÷ Hugo cold", one_page / h if h and one_page else None, 1.0)
+    target("no-change rebuild (1,000 pages) ÷ Hugo cold", nochange / h if h and nochange else None, 0.3)
     target("shipped content: cold build, s", get(shipped, "cold build"), 1.5)
     target("shipped content: sitegen check after a page edit, s", get(shipped, "check, one page edited"), 0.3)
     target("shipped content: sitegen check without a build cache, s", get(shipped, "check, no build cache"), 0.3)

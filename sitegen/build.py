@@ -94,14 +94,14 @@ def check(content: Path, today: dt.date | None = None, templates: Path | None = 
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,
                 out: Path | None = None, progress: Progress | None = None, jinja_cache: Any = None,
-                inputs: Inputs | None = None) -> Session:
+                inputs: Inputs | None = None, resources: dict[str, Any] | None = None) -> Session:
     """A session for one run of the engine."""
-    inputs = inputs or Inputs.scan(content, templates, today)
+    inputs = inputs or Inputs.scan(content, templates, today, (resources or {}).get("scan_memo"))
     if previous is None:
         previous = Previous.on_disk(out, Manifest.load(out)) if out is not None else Previous.on_disk(content, None)
     session = Session(mode, content, templates, today, inputs, previous, registry=renderers.REGISTRY,
                       progress=progress or Progress(), jinja_cache=jinja_cache,
-                      parallel_pages=PARALLEL_PAGES)
+                      resources=resources or {}, parallel_pages=PARALLEL_PAGES)
     session.groups = dict(inputs.groups)
     return session
 

@@ -66,15 +66,14 @@ CONTENT = (
     ContentFile("files/**", Input.FILES),
 )
 BY_GROUP = {kind.group: kind for kind in CONTENT}
+_FILES = {kind.pattern: kind.group for kind in CONTENT if kind.folder is None}
+_FOLDERS = {kind.folder: kind.group for kind in CONTENT if kind.folder is not None}
 
 
 def group_of(relative: str) -> Input:
     """The input group of a file given relative to content/ ("events/2026.yaml" -> EVENTS)."""
-    top = relative.split("/", 1)[0]
-    for kind in CONTENT:
-        if relative == kind.pattern or ("/" in relative and top == kind.folder):
-            return kind.group
-    return Input.OTHER
+    top, slash, _ = relative.partition("/")
+    return (_FOLDERS.get(top) if slash else _FILES.get(relative)) or Input.OTHER
 
 
 def schema_of(relative: str) -> str | None:

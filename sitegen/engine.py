@@ -72,6 +72,7 @@ class Session:
     registry: tuple[Renderer, ...] = renderers.REGISTRY
     progress: Progress = field(default_factory=Progress)
     jinja_cache: Any = None  # Jinja's bytecode cache: a folder beside the output, or memory in the preview
+    resources: dict[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
     problems: list[Problem] = field(default_factory=list)  # warnings the stages returned
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -125,11 +126,13 @@ def templates_exist(templates: Path) -> None:
 
 # --- phase: load and validate --------------------------------------------------------------------------------
 
-def load(session: Session, load_site: Callable[[Path, dt.date], SiteModel]) -> SiteModel:
+def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     """The checked model, and the warnings of loading and sanitising returned into the session."""
     from .sources import sanitiser_warnings
 
-    model = load_site(session.content, session.today)
+    memo = session.resources.get("file_memo")
+    model = load_site(session.content, session.today, memo=memo) if memo is not None else \
+        load_site(session.content, session.today)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
     sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]))
@@ -148,7 +151,7 @@ def make_context(session: Session, model: SiteModel) -> Context:
 
     templates_exist(session.templates)
     env = environment(session.templates, session.jinja_cache)
-    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK)
+    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources)
 
 
 # --- phase: plan ---------------------------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def page_units(session: Session) -> list[tuple[int, dict[str, str]]]:
     from .render import html
 
     assert session.model is not None
-    fingerprints = Fingerprints(session.model)
+    fingerprints = Fingerprints(session.model, session.resources.get("value_memo"))
     common = html.common_variables(session.model)
     groups = session.groups
     base = {"html": "html", "code": groups["code"], "templates": groups["templates"], "epoch": groups["epoch"],
@@ -401,8 +404,8 @@ def render_others(session: Session, workers: Workers, ctx: Context, deferred: fr
         if renderer.name not in workers.futures and session.previous.reusable(renderer.name, key):
             keep(session, renderer.name)
         elif renderer.name in deferred:
-            stand_in(session, renderer, ctx)
-            later.append(renderer)
+            if stand_in(session, renderer, ctx):
+                later.append(renderer)
         else:
             future = workers.futures.get(renderer.name)
             step = future.result if future is not None else functools.partial(_made, renderer, ctx)
@@ -419,16 +422,29 @@ def _outputs(made: list[Any]) -> list[tuple[str, bytes]]:
     return [item for item in made if not isinstance(item, Problem)]
 
 
-def stand_in(session: Session, renderer: Renderer, ctx: Context) -> None:
-    """A deferred renderer run dry (its template errors show now); the last run's bytes stand in meanwhile."""
+def stand_in(session: Session, renderer: Renderer, ctx: Context) -> bool:
+    """A deferred renderer's last outputs, served until it is made again; False if it had to be made now.
+
+    A slow renderer runs dry, so its template errors show at once; another one has no dry run, so its last
+    outputs stand in as they were (at the first run it is made at once).
+    """
     import dataclasses
 
-    made = template_errors(functools.partial(_made, renderer, dataclasses.replace(ctx, dry=True)), session.templates)
     previous = session.previous
-    for rel, data in _outputs(made):
-        session.rendered[rel] = previous.read(rel) if rel in previous.intact else data
-    session.new.units[renderer.name] = {"key": None, "deps": [], "parts": {},
-                                        "outputs": [rel for rel, _ in _outputs(made)]}
+    names: list[str] | None
+    if renderer.slow:
+        dry = dataclasses.replace(ctx, dry=True)
+        names = [rel for rel, _ in _outputs(template_errors(functools.partial(_made, renderer, dry), session.templates))]
+    else:
+        old = previous.manifest.units.get(renderer.name)
+        names = old["outputs"] if old and all(rel in previous.intact for rel in old["outputs"]) else None
+        if names is None:
+            install(session, renderer, template_errors(functools.partial(_made, renderer, ctx), session.templates))
+            return False
+    for rel in names:
+        session.rendered[rel] = previous.read(rel) if rel in previous.intact else b""
+    session.new.units[renderer.name] = {"key": None, "deps": [], "parts": {}, "outputs": names}
+    return True
 
 
 def make_deferred(session: Session, renderer: Renderer, ctx: Context, processes: Any = None
@@ -497,7 +513,7 @@ def check_links(session: Session, outputs: Mapping[str, bytes]) -> None:
     from .sources import markdown_texts
 
     assert session.model is not None
-    problems = check(list(markdown_texts(session.model)), outputs)
+    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"))
     if any(p.severity == "fel" for p in problems):
         raise ContentError([*problems, *session.problems])
     session.problems.extend(problems)
@@ -506,7 +522,7 @@ def check_links(session: Session, outputs: Mapping[str, bytes]) -> None:
 
 # --- the run -------------------------------------------------------------------------------------------------
 
-def run(session: Session, load_site: Callable[[Path, dt.date], SiteModel], deferred: frozenset[str] = frozenset()
+def run(session: Session, load_site: Callable[..., SiteModel], deferred: frozenset[str] = frozenset()
         ) -> Outcome:
     """The phases in order. Renderers named in `deferred` whose inputs changed run dry; the caller makes them."""
     own = [r for r in session.registry if r.where is Where.PROCESS and session.mode is not Mode.CHECK

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import inspect
 import json
@@ -72,6 +73,20 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
+def _read_digest(path: str) -> str:
+    return digest(_read(path))
+
+
+def _remembered_digest(path: str, memo: dict[str, tuple[int, int, str]]) -> str:
+    stat = os.stat(path)
+    known = memo.get(path)
+    if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        return known[2]
+    found = digest(_read(path))
+    memo[path] = (stat.st_mtime_ns, stat.st_size, found)
+    return found
+
+
 def _code_digest() -> str:
     """The generator's own code: a changed renderer or filter must not reuse old output."""
     package = Path(__file__).parent
@@ -99,12 +114,15 @@ class Inputs:
     total: str
 
     @classmethod
-    def scan(cls, content: Path, templates: Path, today: dt.date) -> Inputs:
+    def scan(cls, content: Path, templates: Path, today: dt.date, memo: dict[str, tuple[int, int, str]] | None = None
+             ) -> Inputs:
+        """The digests; with `memo` (the preview's), a file whose size and time are unchanged is not read again."""
         members: dict[str, list[str]] = {name: [] for name in GROUPS}
+        file_digest = _read_digest if memo is None else lambda path: _remembered_digest(path, memo)
         for rel, path in files_under(content):
-            members[group_of(rel).value].append(f"{rel}\0{digest(_read(path))}")
+            members[group_of(rel).value].append(f"{rel}\0{file_digest(path)}")
         for rel, path in files_under(templates):
-            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(_read(path))}")
+            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{file_digest(path)}")
         members["today"].append(today.isoformat())
         groups = {name: digest(*rows) for name, rows in members.items() if name != "urls"}
         code = _code_digest()
@@ -199,13 +217,30 @@ class Unstable(Exception):
     """A value without a stable fingerprint: whatever depends on it is always redone."""
 
 
+@dataclasses.dataclass
+class ValueMemo:
+    """Digests of immutable content objects by identity; the preview keeps one between runs, since a file it
+    did not read again gives the very same objects."""
+
+    digests: dict[int, str] = dataclasses.field(default_factory=dict)
+    kept: list[Any] = dataclasses.field(default_factory=list)  # keeps memoised objects alive so their ids stay theirs
+    derived: dict[tuple[Any, ...], str] = dataclasses.field(default_factory=dict)  # events by the ids of their entries
+    limit: int = 500_000
+
+    def trim(self) -> None:
+        if len(self.kept) > self.limit:  # a long preview session must not grow without end
+            self.digests.clear()
+            self.kept.clear()
+            self.derived.clear()
+
+
 class Fingerprints:
     """Stable digests of the values templates get, memoised for the length of one build."""
 
-    def __init__(self, model: SiteModel) -> None:
+    def __init__(self, model: SiteModel, shared: ValueMemo | None = None) -> None:
         self.model = model
-        self._memo: dict[int, str] = {}
-        self._keep: list[Any] = []  # keeps memoised objects alive so their ids are not reused
+        memo = shared if shared is not None else ValueMemo()
+        self._memo, self._keep, self._derived = memo.digests, memo.kept, memo.derived
         self._tokens: dict[str, str] = {}
 
     def of(self, value: Any) -> str:
@@ -219,12 +254,9 @@ class Fingerprints:
         return self._memo[key]
 
     def _enc(self, value: Any) -> Any:
-        from pydantic import BaseModel
-
-        from .model import CalendarEvent, Occurrence, SiteModel
-
         if value is None or isinstance(value, (str, int, float, bool)):
             return value
+        BaseModel, CalendarEvent, Occurrence, SiteModel = _content_types()  # noqa: N806 - classes
         if isinstance(value, (dt.date, dt.datetime, dt.time)):
             return (type(value).__name__, value.isoformat())
         if isinstance(value, (list, tuple)):
@@ -236,8 +268,7 @@ class Fingerprints:
         if isinstance(value, BaseModel):  # content models hold only text, numbers, dates and other models
             return self._memoised(value, lambda: (type(value).__name__, _stable_repr(value.__dict__)))
         if isinstance(value, CalendarEvent):
-            return self._memoised(value, lambda: ("event", self._enc(value.data), self._enc(value.organizers),
-                                                  tuple((self._enc(o.start), self._enc(o.end)) for o in value.occurrences)))
+            return self._event(value)
         if isinstance(value, Occurrence):
             return self._memoised(value, lambda: ("occurrence", self._enc(value.event), self._enc(value.start),
                                                   self._enc(value.end)))
@@ -247,6 +278,17 @@ class Fingerprints:
             return self._memoised(value, lambda: (type(value).__name__, tuple(
                 (f.name, self._enc(getattr(value, f.name))) for f in dataclasses.fields(value))))
         raise Unstable(type(value).__name__)
+
+    def _event(self, event: Any) -> str:
+        """An event made anew from the same entry (a file not read again) has the same fingerprint, found once."""
+        first = event.occurrences[0].start.isoformat() if event.occurrences else ""
+        key = ("event", id(event.data), first, *(id(o) for o in event.organizers))
+        found = self._derived.get(key)
+        if found is None:
+            found = self._memoised(event, lambda: ("event", self._enc(event.data), self._enc(event.organizers),
+                                                   tuple((self._enc(o.start), self._enc(o.end)) for o in event.occurrences)))
+            self._derived[key] = found
+        return found
 
     def token(self, name: str) -> str:
         """The digest of one thing a template read from `model` (see ModelView), worked out once a build."""
@@ -268,7 +310,20 @@ class Fingerprints:
             return self.of(getattr(page, attr) if page is not None else None)
         if name.startswith("!"):
             raise Unstable(name)
+        if name.endswith("]") and "[" in name:  # one entry of a table the model keeps (feed_events_by_organizer)
+            table, key = name[:-1].split("[", 1)
+            return self.of(getattr(self.model, table).get(key))
         return self.of(getattr(self.model, name))
+
+
+@functools.cache
+def _content_types() -> tuple[Any, Any, Any, Any]:
+    """The model classes fingerprints look for, imported once (late: a no-change build never needs them)."""
+    from pydantic import BaseModel
+
+    from .model import CalendarEvent, Occurrence, SiteModel
+
+    return BaseModel, CalendarEvent, Occurrence, SiteModel
 
 
 def _stable_repr(value: Any) -> str:
@@ -300,6 +355,29 @@ class PagesView(Mapping[str, Any]):
     def __len__(self) -> int:
         self._used.add("pages")
         return len(self._pages)
+
+
+class TableView(Mapping[str, Any]):
+    """A table of the model (a dict) as a template sees it: reading one entry depends on that entry only."""
+
+    def __init__(self, name: str, table: Mapping[str, Any], used: set[str]) -> None:
+        self._name, self._table, self._used = name, table, used
+
+    def __getitem__(self, key: str) -> Any:
+        self._used.add(f"{self._name}[{key}]")
+        return self._table[key]
+
+    def __contains__(self, key: object) -> bool:
+        self._used.add(f"{self._name}[{key}]")
+        return key in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        self._used.add(self._name)
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        self._used.add(self._name)
+        return len(self._table)
 
 
 class PageView:
@@ -340,6 +418,8 @@ class ModelView:
         value = getattr(self._model, name)
         if name == "pages":
             return PagesView(value, self._used)
+        if isinstance(value, dict):  # a table: what a page reads is the entries it asks for
+            return TableView(name, value, self._used)
         self._used.add(f"!{name}" if callable(value) else name)
         return value
 

@@ -72,16 +72,40 @@ def _page_urls(outputs: Mapping[str, bytes]) -> list[str]:
     return ["/" + (name[: -len("index.html")] if name.endswith("index.html") else name) for name in outputs]
 
 
-def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
-    """A Problem for each Markdown link to a page, attachment or anchor the build does not make."""
+Resolved = list[tuple[int, str, tuple[str, str]]]  # (line in the text, target, (path, fragment)) of each site link
+
+
+def _resolved(source: MarkdownText) -> Resolved:
+    found = []
+    for index, target in links_in(source.text):
+        resolved = _resolve(target, source.url)
+        if resolved is not None:
+            found.append((index, target, resolved))
+    return found
+
+
+def _links(source: MarkdownText, memo: dict[tuple[str, str], Resolved] | None) -> Resolved:
+    """The site links of a text; `memo` keeps them between the preview's runs, so only edited texts are read."""
+    if memo is None:
+        return _resolved(source)
+    key = (source.text, source.url)
+    if key not in memo:
+        if len(memo) > 100_000:
+            memo.clear()
+        memo[key] = _resolved(source)
+    return memo[key]
+
+
+def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes],
+                memo: dict[tuple[str, str], Resolved] | None = None) -> list[Problem]:
+    """A Problem for each Markdown link to a page, attachment or anchor the build does not make.
+
+    `memo` (the preview's) keeps each text's links between runs.
+    """
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
     for source in texts:
-        for index, target in links_in(source.text):
-            resolved = _resolve(target, source.url)
-            if resolved is None:
-                continue
-            path, fragment = resolved
+        for index, target, (path, fragment) in _links(source, memo):
             line = source.line_at(index)
             output = _output_for(path, outputs)
             if output is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -185,14 +186,52 @@ class SiteModel:
         return by_id
 
 
+T = TypeVar("T")
+
+
+class FileMemo:
+    """What loading each content file gave, kept between the preview's runs: a file is read again only when its
+    size or modification time changed. Its problems are kept with it and reported again on every run."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str, int, int], tuple[object, list[Problem]]] = {}
+        self._used: set[tuple[str, str, int, int]] = set()
+
+    def remember(self, kind: str, path: Path, make: Callable[[Path], T], problems: list[Problem]) -> T:
+        try:
+            stat = path.stat()
+        except OSError:
+            return make(path)
+        key = (kind, str(path), stat.st_mtime_ns, stat.st_size)
+        self._used.add(key)
+        if key in self._entries:
+            value, found = self._entries[key]
+            problems.extend(found)
+            return value  # type: ignore[return-value]
+        before = len(problems)
+        made = make(path)
+        self._entries[key] = (made, problems[before:])
+        return made
+
+    def forget_unused(self) -> None:
+        """Drops what this run did not ask for (old versions of files), so a long preview does not grow."""
+        self._entries = {key: value for key, value in self._entries.items() if key in self._used}
+        self._used = set()
+
+
 class _Loader:
     """Collects every problem of every file while building the model."""
 
-    def __init__(self, content_dir: Path) -> None:
+    def __init__(self, content_dir: Path, memo: FileMemo | None = None) -> None:
         self.dir = content_dir
+        self.memo = memo
         self.problems: list[Problem] = []
         self.raw_ids: dict[str, set[str]] = {}  # ids of entries, valid or not, so one error is not reported twice
         self.unreadable: set[str] = set()  # files that could not be read: nothing is known of their ids
+
+    def once(self, kind: str, path: Path, make: Callable[[Path], T]) -> T:
+        """make(path), or what it gave the last time for this version of the file (with the same problems)."""
+        return self.memo.remember(kind, path, make, self.problems) if self.memo is not None else make(path)
 
     def doc(self, path: Path, markdown: bool = False) -> Document | None:
         try:
@@ -231,38 +270,29 @@ class _Loader:
         pages: dict[str, Page] = {}
         self.unused("pages", "sidor")
         for path in sorted(self.dir.glob(path_of(Input.PAGES))):
-            slug = path.stem
-            name = display_path(path, self.dir)
-            if not _SLUG.match(slug) or slug in RESERVED_SLUGS:
-                self.problems.append(Problem(name, None, None, f"Filnamnet ”{path.name}” går inte att använda: "
-                                             "det blir sidans adress. Använd små bokstäver a–z, siffror och "
-                                             "bindestreck, till exempel ”om-oss.md”."))
-                continue
-            doc = self.doc(path, markdown=True)
-            meta = doc and check_mapping(doc, schema.PageMeta, self.problems)
-            if doc and meta:
-                pages[slug] = Page(slug, meta, doc.body, doc.name, doc.body_line)
+            page = self.once("page", path, self._page)
+            if page is not None:
+                pages[page.slug] = page
         return pages
+
+    def _page(self, path: Path) -> Page | None:
+        slug = path.stem
+        if not _SLUG.match(slug) or slug in RESERVED_SLUGS:
+            self.problems.append(Problem(display_path(path, self.dir), None, None, f"Filnamnet ”{path.name}” går "
+                                         "inte att använda: det blir sidans adress. Använd små bokstäver a–z, "
+                                         "siffror och bindestreck, till exempel ”om-oss.md”."))
+            return None
+        doc = self.doc(path, markdown=True)
+        meta = doc and check_mapping(doc, schema.PageMeta, self.problems)
+        return Page(slug, meta, doc.body, doc.name, doc.body_line) if doc and meta else None
 
     def news(self) -> list[NewsItem]:
         items: list[NewsItem] = []
         self.unused("news", "nyheter")
         for path in sorted(self.dir.glob(path_of(Input.NEWS))):
-            name = display_path(path, self.dir)
-            match = _NEWS_NAME.match(path.stem)
-            if not match:
-                self.problems.append(Problem(name, None, None, "Filnamnet ska vara datum och ett kort namn, "
-                                             "till exempel ”2026-03-12-nytt-dialogmote.md”."))
-                continue
-            doc = self.doc(path, markdown=True)
-            meta = doc and check_mapping(doc, schema.NewsMeta, self.problems)
-            if not (doc and meta):
-                continue
-            if meta.date.isoformat() != match.group(1):
-                self.problems.append(Problem(name, doc.line(("date",)), "date", f"Datumet {meta.date.isoformat()} "
-                                             f"stämmer inte med filnamnets {match.group(1)}. Ändra det ena så "
-                                             "att de blir lika."))
-            items.append(NewsItem(match.group(2), meta, doc.body, doc.name, doc.body_line))
+            item = self.once("news", path, self._news_item)
+            if item is not None:
+                items.append(item)
         seen: dict[str, str] = {}
         for item in items:
             if item.slug in seen:
@@ -271,21 +301,43 @@ class _Loader:
             seen.setdefault(item.slug, item.source)
         return sorted(items, key=lambda n: (n.meta.date, n.slug), reverse=True)
 
+    def _news_item(self, path: Path) -> NewsItem | None:
+        name = display_path(path, self.dir)
+        match = _NEWS_NAME.match(path.stem)
+        if not match:
+            self.problems.append(Problem(name, None, None, "Filnamnet ska vara datum och ett kort namn, "
+                                         "till exempel ”2026-03-12-nytt-dialogmote.md”."))
+            return None
+        doc = self.doc(path, markdown=True)
+        meta = doc and check_mapping(doc, schema.NewsMeta, self.problems)
+        if not (doc and meta):
+            return None
+        if meta.date.isoformat() != match.group(1):
+            self.problems.append(Problem(name, doc.line(("date",)), "date", f"Datumet {meta.date.isoformat()} "
+                                         f"stämmer inte med filnamnets {match.group(1)}. Ändra det ena så "
+                                         "att de blir lika."))
+        return NewsItem(match.group(2), meta, doc.body, doc.name, doc.body_line)
+
     def events(self) -> list[schema.Event]:
         events: list[schema.Event] = []
         for path in sorted(self.dir.glob(path_of(Input.EVENTS))):
-            name = display_path(path, self.dir)
-            if not re.fullmatch(r"\d{4}", path.stem):
-                self.problems.append(Problem(name, None, None, "Kalenderfiler ska heta som året, till exempel "
-                                             "”2026.yaml”."))
-                continue
-            doc = self.doc(path)
-            for event in check_list(doc, schema.Event, self.problems) if doc else []:
-                if event.start.year != int(path.stem):
-                    self.problems.append(Problem(name, event.line_of("start"), "start", f"Händelsen börjar "
-                                                 f"{event.start.year} men står i {path.name}. Flytta den till "
-                                                 f"events/{event.start.year}.yaml."))
-                events.append(event)
+            events += self.once("events", path, self._year)
+        return events
+
+    def _year(self, path: Path) -> list[schema.Event]:
+        """The events of one year's file."""
+        name = display_path(path, self.dir)
+        if not re.fullmatch(r"\d{4}", path.stem):
+            self.problems.append(Problem(name, None, None, "Kalenderfiler ska heta som året, till exempel "
+                                         "”2026.yaml”."))
+            return []
+        doc = self.doc(path)
+        events = check_list(doc, schema.Event, self.problems) if doc else []
+        for event in events:
+            if event.start.year != int(path.stem):
+                self.problems.append(Problem(name, event.line_of("start"), "start", f"Händelsen börjar "
+                                             f"{event.start.year} men står i {path.name}. Flytta den till "
+                                             f"events/{event.start.year}.yaml."))
         return events
 
 
@@ -408,9 +460,12 @@ def _files(content_dir: Path) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()) if base.exists() else []
 
 
-def load_site(content_dir: Path, today: dt.date) -> SiteModel:
-    """Loads and checks all content; raises ContentError with every problem found."""
-    loader = _Loader(content_dir)
+def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -> SiteModel:
+    """Loads and checks all content; raises ContentError with every problem found.
+
+    With `memo` (the preview's), a file unchanged since the last run is not read or checked again.
+    """
+    loader = _Loader(content_dir, memo)
     problems = loader.problems
     site_path = content_dir / path_of(Input.SITE)
     site_doc = loader.doc(site_path) if site_path.exists() else None
@@ -435,6 +490,8 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
     problems += review.check_laws(laws, today)
     errors = [p for p in problems if p.severity == "fel"]
+    if memo is not None:
+        memo.forget_unused()
     if errors or site is None:
         raise ContentError(problems)
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,

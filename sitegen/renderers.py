@@ -65,6 +65,7 @@ class Renderer:
     where: Where = Where.INLINE
     modes: frozenset[Mode] = ALL_MODES
     slow: bool = False  # `sitegen check` runs it dry (errors only); the preview makes it after the reload
+    background: bool = False  # the preview makes it after the reload, its last outputs served meanwhile
     heavy_imports: tuple[str, ...] = ()  # imported in its own process while the content is loaded
 
     def __post_init__(self) -> None:
@@ -101,7 +102,9 @@ HTML = "html"  # the pages: planned and keyed one by one, not as one unit
 REGISTRY: tuple[Renderer, ...] = (
     Renderer(HTML, "sitegen.render.html", inputs=None),
     Renderer("static", "sitegen.render.static", inputs=frozenset({Input.STATIC, Input.FILES})),
-    Renderer("ics", "sitegen.render.ics", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS, Input.TODAY})),
+    # Thousands of files for a big calendar: the preview shows the edited page first, the feeds follow.
+    Renderer("ics", "sitegen.render.ics", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS, Input.TODAY}),
+             background=True),
     Renderer("feeds", "sitegen.render.feeds", inputs=frozenset({Input.SITE, Input.NEWS, Input.TEMPLATES})),
     # Made in its own process, beside the pages; the git history behind "Senast uppdaterad" is in every key.
     Renderer("pdf", "sitegen.render.pdf", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS, Input.TODAY,

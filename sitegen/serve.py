@@ -33,6 +33,8 @@ from .engine import Previous
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .incremental import Manifest, digest
 from .parallel import can_fork, fork_pool
+from .render import search
+from .render.pagefind_service import Index
 from .render.template_cache import MemoryBytecodeCache
 from .renderers import REGISTRY, Mode, Renderer, Where
 
@@ -71,6 +73,18 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def _resources() -> dict[str, Any]:
+    """What the preview keeps between runs, so a save redoes only what it touched."""
+    from .incremental import ValueMemo
+    from .model import FileMemo
+
+    program = search.executable()
+    kept: dict[str, Any] = {"file_memo": FileMemo(), "value_memo": ValueMemo(), "link_memo": {}, "scan_memo": {}}
+    if program is not None:
+        kept["search_index"] = Index(program)  # one warm search index: only changed pages are sent to it
+    return kept
+
+
 class Preview:
     """One preview: the last run's outputs in memory, the HTTP server and the file watcher."""
 
@@ -85,6 +99,7 @@ class Preview:
         self.notices = notices.Notices()  # the last good build's warnings, shown on the pages they concern
         self._state: Manifest | None = None  # the last good run's build state
         self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
+        self._resources = _resources()
         self._generation = 0  # which run the background work belongs to
         self._lock = threading.Lock()
         self._background = ThreadPoolExecutor(max_workers=1)  # the slow outputs, then the output folder
@@ -121,13 +136,14 @@ class Preview:
         started = time.perf_counter()
         try:
             session = new_session(Mode.PREVIEW, self.content, self.templates, resolve_today(self.today),
-                                  self._previous(), jinja_cache=self._templates_cache)
-            slow = frozenset(r.name for r in session.registry if r.slow)
+                                  self._previous(), jinja_cache=self._templates_cache, resources=self._resources)
+            slow = frozenset(r.name for r in session.registry if r.slow or r.background)
             result = engine.run(session, _load_site(), deferred=slow)
             assert session.model is not None
             self.notices = notices.collect(result.warnings, session.model)  # before the pages they are about
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
+        self._resources["value_memo"].trim()
         generation = self._install(session, result)
         self._show(None)
         outcome = Outcome(True, time.perf_counter() - started, f"{result.pages} sidor, {result.rendered} gjorda",
@@ -265,6 +281,8 @@ class Preview:
         self._background.shutdown(wait=True, cancel_futures=True)
         if self._processes is not None:
             self._processes.shutdown(wait=True, cancel_futures=True)
+        if "search_index" in self._resources:
+            self._resources["search_index"].close()
 
 
 ERROR_STYLE = """\

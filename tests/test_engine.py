@@ -179,3 +179,28 @@ def test_a_build_after_the_preview_is_still_incremental(project: Path, tmp_path:
     assert (after.rendered, after.written) == (0, 0)  # the preview left the folder and its build state current
     build(project, tmp_path / "clean", TEMPLATES, TODAY, clean=True)
     assert _tree(out) == _tree(tmp_path / "clean")
+
+
+@pytest.mark.skipif(__import__("sitegen.render.search", fromlist=["executable"]).executable() is None,
+                    reason="needs the Pagefind program")
+def test_a_warm_search_index_sends_only_changed_pages_and_equals_a_fresh_one() -> None:
+    from sitegen.render.pagefind_service import Index
+    from sitegen.render.search import executable
+
+    def page(text: str) -> bytes:
+        return f'<html lang="sv"><body><main data-pagefind-body><h1>{text}</h1><p>{text} i Gävle</p></main></body></html>'.encode()
+
+    program = executable()
+    warm, fresh = Index(program), Index(program)
+    try:
+        site = [("a/index.html", page("Dialogmöte")), ("b/index.html", page("Brukarråd")), ("index.html", page("Start"))]
+        warm.update(site)
+        assert warm.sent == 3
+        site[1] = ("b/index.html", page("Brukarrevision"))
+        again = warm.update(site)
+        assert warm.sent == 1  # only the changed page went to Pagefind
+        assert again == fresh.update(site)  # the same bundle, byte for byte, as an index made from scratch
+        assert warm.update(site[:2]) == fresh.update(site[:2]) and warm.sent == 2  # a page removed: made anew
+    finally:
+        warm.close()
+        fresh.close()

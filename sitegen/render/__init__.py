@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -26,10 +27,15 @@ class Context:
 
     model: SiteModel
     templates: Path
-    env: jinja2.Environment
+    env: jinja2.Environment = None  # type: ignore[assignment]  # made from `templates` when not given
     pages: tuple[str, ...] = ()  # URLs of the HTML pages (Need.PAGES)
     html: Mapping[str, bytes] = field(default_factory=dict)  # output path -> every page's HTML (Need.HTML)
     dry: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
+    resources: Mapping[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
+
+    def __post_init__(self) -> None:
+        if self.env is None:
+            object.__setattr__(self, "env", environment(self.templates, None))
 
 
 def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:

@@ -2,19 +2,19 @@
 
 Pagefind reads `lang="sv"` on each page and indexes it with Swedish stemming. Only the content inside
 `data-pagefind-body` (the main area of content pages, see base.html) is indexed, never menus or footers.
+The pages go to Pagefind from memory (pagefind_service.py), with no copy of the site on disk; the preview
+keeps one warm index and sends it only the pages that changed.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BuildError, Problem
-from ..publish import Tree
 from . import Context, Output
+from .pagefind_service import Index, PagefindFailed
 
 BUNDLE = "pagefind"
 MISSING = ("Sökfunktionen byggdes inte, eftersom programmet Pagefind saknas. Sidan /sok/ hänvisar då till "
@@ -39,17 +39,15 @@ def render(ctx: Context) -> Iterator[Output | Problem]:
     if program is None:
         yield Problem("Sökfunktionen", None, None, MISSING, "varning")
         return
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
-        site = Path(tmp)
-        tree = Tree(site)
-        for rel, html in ctx.html.items():
-            tree.path(rel).write_bytes(html)
-        run = subprocess.run([str(program), "--site", str(site), "--output-subdir", BUNDLE, "--silent"],
-                             capture_output=True, text=True, check=False)
-        if run.returncode != 0:
-            raise BuildError(f"Sökindexet gick inte att bygga (Pagefind avslutades med kod {run.returncode}): "
-                             f"{(run.stderr or run.stdout).strip()[:500]}. Ingenting publicerades.")
-        bundle = site / BUNDLE
-        for path in sorted(bundle.rglob("*")):
-            if path.is_file():
-                yield f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes()
+    index = ctx.resources.get("search_index")
+    own = index is None
+    index = index or Index(program)
+    try:
+        files = index.update([(rel, ctx.html[rel]) for rel in sorted(ctx.html)])
+    except (PagefindFailed, OSError) as exc:
+        raise BuildError(f"Sökindexet gick inte att bygga (Pagefind: {exc}). Ingenting publicerades.") from exc
+    finally:
+        if own:
+            index.close()
+    for path, data in files:
+        yield f"{BUNDLE}/{path}", data
