@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
+from .outdir import guard
 from .publish import publish
 from .render import Context, _renderers
 
@@ -69,6 +70,7 @@ class Preview:
     def __init__(self, content: Path, out: Path, templates: Path, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 8000,
                  report: Callable[[Outcome], None] = lambda outcome: None) -> None:
+        guard(out, content, templates)  # the preview publishes into `out` as a build does: the same rules
         self.content, self.out, self.templates, self.today = content, out, templates, today
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
