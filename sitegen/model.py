@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from . import contentfs, schema
+from . import contentfs, review, schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates
@@ -440,6 +440,8 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     check_unique(laws, "id", "Id:t", problems)
     invalid_ids = None if "associations.yaml" in loader.unreadable else loader.raw_ids.get("associations.yaml", set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
+    problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
+    problems += review.check_laws(laws, today)
     errors = [p for p in problems if p.severity == "fel"]
     if errors or site is None:
         raise ContentError(problems)

@@ -283,3 +283,19 @@ def write_news(content_dir: Path, title: str, day: dt.date, summary: str, body: 
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return path
+
+
+def term(day: dt.date) -> str:
+    """The term of a date as ids write it: vt (spring, January to June) or ht (autumn)."""
+    return "vt" if day.month <= 6 else "ht"
+
+
+def event_id(title: str, place: str, begins: dt.date, taken: Iterable[str]) -> str:
+    """An event's id as the guide describes it: title, place and term, "dialogmote-gavle-2026-vt".
+
+    The place is left out when the title already names it; a taken id gets -2, -3 ….
+    """
+    name, where = slugify(title), slugify(place) if place else ""
+    if where and where != "post" and f"-{where}-" not in f"-{name}-":
+        name = f"{name}-{where}"
+    return unique(f"{name}-{begins.year}-{term(begins)}", taken)
