@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from . import cms, notices
 from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .outdir import guard
@@ -75,6 +76,7 @@ class Preview:
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
         self.error: str | None = None
+        self.notices = notices.Notices()  # the last good build's warnings, shown on the pages they concern
         self._slow: dict[str, bytes] = {}  # the last outputs of the deferred renderers
         self._changed = threading.Condition()
         self._stop = threading.Event()
@@ -99,6 +101,7 @@ class Preview:
             model = check(self.content, self.today)
             # Everything `sitegen build` checks (links, templates), with the PDF's template but not the PDF.
             outputs, ctx = render(model, self.templates, check_only=True)
+            self.notices = notices.collect(ctx.model.warnings, ctx.model)  # before the pages they are about
             publish({**outputs, **self._slow}, self.out)  # the slow outputs of the last time stand in
         except Exception as exc:  # a bug must not stop the preview either; it is shown
             return self._failed(exc, started)
@@ -279,10 +282,23 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
         def do_HEAD(self) -> None:
             self.do_GET()
 
+        def do_POST(self) -> None:
+            if cms.owns(urlsplit(self.path).path):
+                cms.respond(self, preview)
+            else:
+                self.send_error(405)
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
-            if parts.path == RELOAD_PATH:
+            if cms.owns(parts.path):  # the editor, /redigera/: only here, never in the built site
+                cms.respond(self, preview)
+            elif parts.path == RELOAD_PATH:
                 self._send(200, RELOAD_JS.encode(), TYPES[".js"])
+            elif parts.path == notices.CSS_PATH:
+                self._send(200, notices.CSS.encode(), TYPES[".css"])
+            elif parts.path == notices.LIST_PATH:
+                page = inject(notices.list_page(preview.notices), preview.version)
+                self._send(200, page.encode(), TYPES[".html"])
             elif parts.path == WAIT_PATH:
                 seen = parse_qs(parts.query).get("v", ["0"])[0]
                 version = preview.wait_for_change(int(seen) if seen.isdigit() else 0, WAIT_SECONDS)
@@ -313,6 +329,7 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
             if not file.is_file():
                 status, file = 404, preview.out / "404.html"
             text = file.read_text(encoding="utf-8") if file.is_file() else "<!doctype html><title>404</title>"
+            text = notices.add_notice(text, preview.notices, path) if status == 200 else text
             self._send(status, inject(text, version).encode(), TYPES[".html"])
 
     return Handler
