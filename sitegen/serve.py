@@ -26,6 +26,7 @@ from .errors import BuildError, ContentError, Problem, SitegenError
 from .outdir import guard
 from .publish import publish
 from .render import Context, _renderers
+from .render.headers import FILES_HEADERS
 
 # Renderers the preview runs for real only after the page has reloaded: the PDF takes as long as all
 # HTML pages together, and the search index runs a program. Before that they run as for `sitegen check`.
@@ -268,6 +269,9 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
 
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-store")
+            if urlsplit(self.path).path.startswith("/files/"):  # attachments never run script (render/headers.py)
+                for name, value in FILES_HEADERS.items():
+                    self.send_header(name, value)
             super().end_headers()
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:

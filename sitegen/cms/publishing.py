@@ -137,7 +137,7 @@ def describe(git: Git) -> list[str]:
         folder = path.split("/")[0]
         word = words.get(folder, ("Ny fil", "Ändrad fil", "Borttagen fil"))["AMD".index(state)]
         if collection is not None:
-            lines += _list_changes(git, collection, path)
+            lines += _list_changes(git, collection, path) or [f"Ändrade kommentarer eller ordning i {git.content}/{path}"]
         elif folder in ("news", "pages") and path.endswith(".md"):
             lines.append(f"{word}: {_text_title(git, path, state)}")
         elif folder == "files":
