@@ -74,7 +74,7 @@ def main() -> None:
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("public"), show_default=True,
               help="Mappen som webbplatsen skrivs till.")
 @templates_option
 @today_option
@@ -114,7 +114,7 @@ def _explain(reasons: list[tuple[str, str]]) -> None:
 @main.command()
 @content_option
 @templates_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("public"), show_default=True,
               help="Den byggda webbplatsen: det som inte ändrats sedan den byggdes kontrolleras inte om.")
 @today_option
 def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> None:
@@ -131,7 +131,7 @@ def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> N
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Skriv också webbplatsen till den här mappen (annars finns förhandsvisningen bara i minnet).")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
               show_default=True, help="Mappen med mallarna.")
@@ -157,6 +157,9 @@ def serve(content: Path, out: Path | None, templates: Path, port: int, today: dt
 
     try:
         preview = Preview(content, out, templates, today, port=port, report=report)
+    except SitegenError as exc:
+        _fail(exc)
+        return
     except OSError as exc:
         click.echo(f"Porten {port} går inte att använda ({exc.strerror}). Kanske körs förhandsvisningen redan? "
                    f"Välj en annan port, till exempel --port {port + 1 if port else 8001}.", err=True)

@@ -8,7 +8,7 @@ inputs it was made from and the hashes of the files it wrote:
 - one unit per HTML page: its template set, its own variables (by value), the site settings and menu,
   and whatever the page's template read from `model` while it was rendered (recorded, so a page that
   lists the associations depends on them and a plain page does not);
-- one unit per other renderer: the input groups its module declares in `DEPENDS` (a renderer that
+- one unit per other renderer: the input groups its entry in sitegen/renderers.py declares (a renderer that
   declares nothing depends on everything, which is always correct).
 
 Nothing changed → nothing is loaded, rendered or written. The cache is only ever an optimisation:
@@ -29,18 +29,18 @@ import json
 import os
 import subprocess
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .contents import Input, group_of
+from .outdir import CACHE_DIR, MARK
 
 if TYPE_CHECKING:
     from .model import SiteModel
 
 FORMAT = 2
-CACHE_DIR = ".sitegen-cache"
 
 # Every input group (sitegen/contents.py says which content file belongs to which).
 GROUPS = tuple(group.value for group in Input)
@@ -77,12 +77,28 @@ def _read_digest(path: str) -> str:
     return digest(_read(path))
 
 
-def _remembered_digest(path: str, memo: dict[str, tuple[int, int, str]]) -> str:
-    stat = os.stat(path)
+def _content_digest(root: Path, rel: str) -> str:
+    """The digest of one content file, read without following links; a file that cannot be read is marked so."""
+    from . import contentfs
+
+    try:
+        return digest(contentfs.read_bytes(root / rel, root))
+    except (contentfs.UnsafeFile, contentfs.TooLarge) as exc:
+        return f"unreadable {type(exc).__name__}"
+
+
+def _remembered(path: str, memo: dict[str, tuple[int, int, str]] | None, make: Callable[[], str]) -> str:
+    """make(), or the digest `memo` (the preview's) holds for this file while its size and time are unchanged."""
+    if memo is None:
+        return make()
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return make()
     known = memo.get(path)
     if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
         return known[2]
-    found = digest(_read(path))
+    found = make()
     memo[path] = (stat.st_mtime_ns, stat.st_size, found)
     return found
 
@@ -117,12 +133,18 @@ class Inputs:
     def scan(cls, content: Path, templates: Path, today: dt.date, memo: dict[str, tuple[int, int, str]] | None = None
              ) -> Inputs:
         """The digests; with `memo` (the preview's), a file whose size and time are unchanged is not read again."""
+        from . import contentfs
+
         members: dict[str, list[str]] = {name: [] for name in GROUPS}
-        file_digest = _read_digest if memo is None else lambda path: _remembered_digest(path, memo)
-        for rel, path in files_under(content):
-            members[group_of(rel).value].append(f"{rel}\0{file_digest(path)}")
+        listing = contentfs.scan(content)  # links and special files are never read; the load reports them
+        for rel in listing.files:
+            found = _remembered(os.path.join(listing.root, rel), memo,
+                                functools.partial(_content_digest, listing.root, rel))
+            members[group_of(rel).value].append(f"{rel}\0{found}")
+        members["other"] += [f"{rel}\0refused" for rel in sorted(listing.refused)]
         for rel, path in files_under(templates):
-            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{file_digest(path)}")
+            found = _remembered(path, memo, functools.partial(_read_digest, path))
+            members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{found}")
         members["today"].append(today.isoformat())
         groups = {name: digest(*rows) for name, rows in members.items() if name != "urls"}
         code = _code_digest()
@@ -200,10 +222,10 @@ class Manifest:
         return good
 
     def untouched(self, out: Path) -> bool:
-        """`out` holds exactly the recorded files, none changed, none added."""
-        if not out.is_dir() or len(self.intact(out)) != len(self.files):
+        """`out` holds exactly the recorded files, none changed, none added, and the mark of a built site."""
+        if not os.path.isfile(os.path.join(out, MARK)) or len(self.intact(out)) != len(self.files):
             return False
-        return sum(1 for _ in files_under(out)) == len(self.files)
+        return sum(1 for rel, _ in files_under(out) if rel != MARK) == len(self.files)
 
 
 def record(path: Path, data: bytes) -> FileRecord:

@@ -32,8 +32,10 @@ from .build import _load_site, _publish, new_session, resolve_today
 from .engine import Previous
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .incremental import Manifest, digest
+from .outdir import guard
 from .parallel import can_fork, fork_pool
 from .render import search
+from .render.headers import FILES_HEADERS
 from .render.pagefind_service import Index
 from .render.template_cache import MemoryBytecodeCache
 from .renderers import REGISTRY, Mode, Renderer, Where
@@ -91,6 +93,8 @@ class Preview:
     def __init__(self, content: Path, out: Path | None, templates: Path, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 8000,
                  report: Callable[[Outcome], None] = lambda outcome: None) -> None:
+        if out is not None:
+            guard(out, content, templates)  # the preview publishes into `out` as a build does: the same rules
         self.content, self.out, self.templates, self.today = content, out, templates, today
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
@@ -366,6 +370,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        if urlsplit(self.path).path.startswith("/files/"):  # attachments never run script (render/headers.py)
+            for name, value in FILES_HEADERS.items():
+                self.send_header(name, value)
         super().end_headers()
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import os
 import re
 import shutil
+import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -25,14 +27,35 @@ TODAY = dt.date(2026, 11, 24)
 DEADLINE = 15.0
 
 
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The preview of a copy of the content, in a git repository whose remote is a bare repository in tmp.
+
+    Git's global and system settings are hidden, so git knows no name: the editor must ask for it.
+    """
     root = tmp_path_factory.mktemp("editor")
     shutil.copytree(ROOT / "content", root / "content")
+    hidden = {"GIT_CONFIG_GLOBAL": str(root / "no-global-gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
+    saved = {k: os.environ.get(k) for k in hidden}
+    os.environ.update(hidden)
+    git("init", "-q", "-b", "main", cwd=root)
+    git("-c", "user.name=Projektet", "-c", "user.email=projekt@example.org", "add", "content", cwd=root)
+    git("-c", "user.name=Projektet", "-c", "user.email=projekt@example.org", "commit", "-q", "-m", "Start", cwd=root)
+    git("init", "-q", "--bare", str(root / "remote.git"), cwd=root)
+    git("remote", "add", "origin", str(root / "remote.git"), cwd=root)
     server = Preview(root / "content", root / "public", TEMPLATES, TODAY, port=0)
     server.start()
     yield server
     server.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +287,121 @@ def test_a_file_changed_in_another_editor_meanwhile_is_not_overwritten(preview):
                            {"_hash": stale, "name": "Nytt namn", "description": "Text."})
     assert status == 409 and "har ändrats sedan du öppnade formuläret" in page
     assert path.read_bytes() == before
+
+
+# --- attachments ----------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_an_uploaded_pdf_can_be_linked_from_a_page(preview, tab):
+    tab.open(url(preview, "/redigera/bilagor/"))
+    page = tab.page
+    page.get_by_label("Fil").set_input_files(files=[{"name": "Protokoll Mars 2026.PDF", "mimeType": "application/pdf",
+                                                      "buffer": PDF}])
+    page.get_by_role("button", name="Ladda upp").click()
+    assert (preview.content / "files" / "protokoll-mars-2026.pdf").read_bytes() == PDF
+    link = page.locator(".banner code").inner_text()
+    assert link == "[protokoll-mars-2026.pdf](/files/protokoll-mars-2026.pdf)"
+    tab.open(url(preview, "/redigera/sidor/andra/brukarrevision/"))
+    body = page.get_by_label("Text")
+    body.fill(body.input_value() + "\n\nProtokollet: " + link + "\n")
+    page.get_by_role("button", name="Spara").click()
+    assert "Ändringen är sparad" in page.content()
+    assert "protokoll-mars-2026.pdf" in poll(preview, "/brukarrevision/", "protokoll-mars-2026.pdf")
+    with urllib.request.urlopen(url(preview, "/files/protokoll-mars-2026.pdf"), timeout=DEADLINE) as response:
+        assert response.read() == PDF
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("program.exe", b"MZ\x90\x00", "kan inte publiceras som bilaga"),
+    ("inte-en.pdf", b"<html>hej</html>", "är inte en sådan fil"),
+    ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "skript"),
+    ("tom.pdf", b"", "Filen är tom"),
+])
+def test_an_upload_of_the_wrong_kind_is_refused(preview, name, data, message):
+    port = preview.server.server_address[1]
+    page = get(preview, "/redigera/bilagor/")[1]
+    token = re.search(r'name="_token" value="([^"]+)"', page).group(1)
+    boundary = "grans"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"_token\"\r\n\r\n{token}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    before = snapshot(preview.content)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE)
+    connection.request("POST", "/redigera/bilagor/", body, {"Host": f"127.0.0.1:{port}", "Origin": f"http://127.0.0.1:{port}",
+                       "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = connection.getresponse()
+    text = response.read().decode()
+    assert response.status == 400 and message in text and 'aria-invalid="true"' in text
+    assert snapshot(preview.content) == before
+
+
+# --- publishing -----------------------------------------------------------------------------------------------
+
+def test_publishing_is_refused_while_the_check_fails(preview):
+    path = preview.content / "events" / "2027.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "\n- id: trasig-2027\n  title: Trasig\n  start: 2027-03-01\n  municipality: Gävel\n",
+                    encoding="utf-8")
+    try:
+        head = git("rev-parse", "HEAD", cwd=preview.content.parent)
+        status, _, page = post(preview, "/redigera/publicera/", {"beskrivning": "Försök", "namn": "Samordnaren",
+                                                                 "epost": "samordnare@example.org"})
+        assert status == 400 and "Ingenting publicerades: innehållet har fel" in page and "”Gävel” är ingen kommun" in page
+        assert git("rev-parse", "HEAD", cwd=preview.content.parent) == head
+    finally:
+        path.write_text(good, encoding="utf-8")
+
+
+def test_publishing_commits_with_her_name_and_pushes_to_the_remote(preview, tab):
+    root = preview.content.parent
+    tab.open(url(preview, "/redigera/publicera/"))
+    page = tab.page
+    changes = page.locator(".changes").inner_text()
+    for line in ("Ny händelse: Samtalsgrupp för närstående (2027-01-12)", "Ny förening: Exempelföreningen Ljusdal",
+                 "Ny bilaga: protokoll-mars-2026.pdf", "Ändrad sida: ", "Ändrad händelse: Dialogmöte Hudiksvall (2026-04-16)"):
+        assert line in changes
+    assert "@@" not in changes and "+" not in changes  # plain Swedish, not a diff
+    page.get_by_label("Kort beskrivning").fill("Nya träffar och protokollet från mars")
+    page.get_by_label("Ditt namn").fill("Samordnaren Exempel")
+    page.get_by_label("Din e-postadress").fill("samordnare@example.org")
+    page.get_by_role("button", name="Publicera").click()
+    assert "Publicerat" in page.content(), page.content()
+    log = git("--git-dir", str(root / "remote.git"), "log", "-1", "--format=%an <%ae>|%s", "main", cwd=root)
+    assert log == "Samordnaren Exempel <samordnare@example.org>|Nya träffar och protokollet från mars"
+    assert "content/files/protokoll-mars-2026.pdf" in git("--git-dir", str(root / "remote.git"), "show", "--name-only",
+                                                        "--format=", "main", cwd=root)
+    assert git("config", "user.name", cwd=root) == "Samordnaren Exempel"  # stored, so asked only once
+    assert git("status", "--porcelain", "--", "content", cwd=root) == ""
+    tab.open(url(preview, "/redigera/publicera/"))
+    assert page.get_by_label("Ditt namn").count() == 0 and "Inget är ändrat" in page.content()
+
+
+def test_a_rejected_push_is_explained_in_swedish_and_the_commit_is_kept(preview):
+    root = preview.content.parent
+    other = root / "other"
+    git("clone", "-q", "-b", "main", str(root / "remote.git"), str(other), cwd=root)
+    (other / "content" / "checklist.yaml").write_text((other / "content" / "checklist.yaml").read_text(encoding="utf-8")
+                                                      + "# ändrat någon annanstans\n", encoding="utf-8")
+    git("-c", "user.name=Annan", "-c", "user.email=annan@example.org", "commit", "-qam", "Annan", cwd=other)
+    git("push", "-q", cwd=other)
+    news = preview.content / "news" / "2026-11-24-ny-webbplats.md"
+    news.write_text(news.read_text(encoding="utf-8") + "\nEn rad till.\n", encoding="utf-8")
+    status, location, _ = post(preview, "/redigera/publicera/", {"beskrivning": "En rad till"})
+    assert status == 303
+    page = get(preview, location.removeprefix(preview.url.rstrip("/")))[1]
+    assert "Det gick inte att publicera" in page and "någon annan har publicerat ändringar" in page
+    assert git("log", "-1", "--format=%s", cwd=root) == "En rad till"  # kept here, pushed next time
+
+
+def test_nothing_of_the_editor_is_in_the_built_site(preview, tmp_path):
+    from sitegen.build import build
+
+    build(preview.content, tmp_path / "public", TEMPLATES, TODAY)
+    for path in (tmp_path / "public").rglob("*"):
+        assert "redigera" not in path.as_posix() and "editor" not in path.name
+        if path.suffix in (".html", ".css", ".xml", ".txt", ".ics", ".json", ""):
+            text = path.read_bytes() if path.is_file() else b""
+            assert b"/redigera/" not in text and b"_token" not in text, path
+    assert not any(p.name == "editor.css" for p in preview.out.rglob("*"))

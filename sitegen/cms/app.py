@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 import threading
@@ -65,6 +66,7 @@ class Editor:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / "editor"), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.lock = threading.Lock()  # one save at a time: the check and the write belong together
+        self.results: dict[str, tuple[str, str]] = {}  # what the last Publicera did, shown after the redirect
 
     # --- routing ------------------------------------------------------------------------------------------------
 
@@ -80,6 +82,13 @@ class Editor:
                     return handler(request, *match.groups())
                 except StoreError as exc:
                     return self.page("meddelande.html", 409, heading="Det gick inte att spara", message=str(exc))
+                except Exception as exc:  # a fault in the editor: said in Swedish, never a dropped connection
+                    if os.environ.get("SITEGEN_DEBUG"):
+                        raise
+                    return self.page("meddelande.html", 500, heading="Ett fel i editorn",
+                                     message=f"Ett internt fel i editorn ({type(exc).__name__}: {exc}). Det beror inte "
+                                             "på det du skrev. Om du sparade kan du se på startsidan om det kom med; "
+                                             "skicka gärna texten till den som sköter tekniken.")
         return self.not_found()
 
     def not_found(self) -> Response:

@@ -40,13 +40,19 @@ def events(content: Path, today: dt.date) -> tuple[list[dict[str, Any]], list[di
     for entry in store.entries(content, COLLECTIONS["handelser"]):
         start, last = _when(entry.data.get("start")), _last_day(entry.data)
         row = {"key": entry.key, "title": str(entry.data.get("title") or entry.key), "start": start,
-               "when": _when_text(start), "place": str(entry.data.get("municipality") or ""),
+               "when": _when_text(start), "iso": _iso(start), "place": str(entry.data.get("municipality") or ""),
                "cancelled": entry.data.get("cancelled") is True, "repeats": isinstance(entry.data.get("repeat"), dict),
                "sort": (start.date() if isinstance(start, dt.datetime) else start) or dt.date.min}
         (coming if last is None or last >= today else past).append(row)
     coming.sort(key=lambda r: r["sort"])
     past.sort(key=lambda r: r["sort"], reverse=True)
     return coming, past
+
+
+def _iso(when: dt.date | dt.datetime | None) -> str:
+    if isinstance(when, dt.datetime):
+        return f"{when:%Y-%m-%dT%H:%M}"
+    return when.isoformat() if when else ""
 
 
 def _when_text(when: dt.date | dt.datetime | None) -> str:
