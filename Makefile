@@ -52,7 +52,9 @@ bench-serve: $(VENV)/.installed
 test: system-deps $(VENV)/.installed node_modules/.installed
 	$(BIN)/pytest
 
-# Times sitegen at three sizes and Hugo on the same 1,000 pages; prints a table (not part of `make test`).
+# Times sitegen at three sizes against Hugo, Hugo + Pagefind and `hugo server` (save → served) on the same
+# 1,000 pages, and the preview's save → served for one page and for one event of 2,000; prints a table
+# (not part of `make test`).
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 

@@ -43,3 +43,21 @@ def test_plain_prose_shortcut_equals_the_converter():
 @pytest.mark.parametrize("text", SAMPLES)
 def test_every_text_renders_as_the_converter_renders_it(text):
     assert markup.to_html(text) == _converted(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Mötet 10--12 mars --- välkommen!", "Vänta... och se . . . sedan", "`kod -- inte` men -- här", "a--b",
+    "x...y", "<<citat>> och 'enkla' och \"dubbla\"", "```\n-- i kod...\n```\n", "Pris 10-20 kr", "- lista\n- två -- tre",
+    "| a | b |\n|---|---|\n| 1--2 | 3 |\n", "## Rubrik -- med streck\n\nText.", "Vanlig text utan något särskilt.",
+    "[länk](https://example.org/a--b...c) och <https://example.org/x--y>",
+])
+def test_smarty_only_on_texts_it_can_change_gives_the_same_html(text: str) -> None:
+    """SmartyPants (dashes and ellipses) runs only on texts with -- or ...; every text reads as with it always on."""
+    always = markup._converter(True)
+    try:
+        expected = always.convert(text)
+    finally:
+        always.reset()
+    assert markup._markdown(text) == expected
+    if "--" in text or "..." in text or ". . ." in text:
+        assert "&ndash;" in expected or "&mdash;" in expected or "&hellip;" in expected or "<code>" in expected or "href" in expected
