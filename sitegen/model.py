@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from . import schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
-from .history import file_dates
+from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -430,10 +430,16 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     check_unique(laws, "id", "Id:t", problems)
     invalid_ids = None if "associations.yaml" in loader.unreadable else loader.raw_ids.get("associations.yaml", set())
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
-    errors = [p for p in problems if p.severity == "fel"]
-    if errors or site is None:
+    if site is None:
         raise ContentError(problems)
-    return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
-                     definitions, _files(content_dir), today,
-                     warnings=[p for p in problems if p.severity != "fel"],
-                     changed=file_dates(content_dir, today))
+    model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
+                      definitions, _files(content_dir), today)
+    from .rules import check_site  # headings, links, images: what the accessibility gates would reject
+
+    problems += check_site(model)
+    problems += removed_events(content_dir, today)  # an event deleted instead of cancelled
+    if any(p.severity == "fel" for p in problems):
+        raise ContentError(problems)
+    model.warnings = [p for p in problems if p.severity != "fel"]
+    model.changed = file_dates(content_dir, today)
+    return model
