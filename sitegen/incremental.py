@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .outdir import CACHE_DIR, MARK
 
 if TYPE_CHECKING:
     from .model import SiteModel
 
 FORMAT = 2
-CACHE_DIR = ".sitegen-cache"
 
 # Input groups: which files of content/ and templates/ belong to which group.
 _CONTENT_GROUPS = {
@@ -78,6 +78,16 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
+def _content_digest(root: Path, rel: str) -> str:
+    """The digest of one content file, read without following links; a file that cannot be read is marked so."""
+    from . import contentfs
+
+    try:
+        return digest(contentfs.read_bytes(root / rel, root))
+    except (contentfs.UnsafeFile, contentfs.TooLarge) as exc:
+        return f"unreadable {type(exc).__name__}"
+
+
 def _code_digest() -> str:
     """The generator's own code: a changed renderer or filter must not reuse old output."""
     package = Path(__file__).parent
@@ -106,11 +116,15 @@ class Inputs:
 
     @classmethod
     def scan(cls, content: Path, templates: Path, today: dt.date) -> Inputs:
+        from . import contentfs
+
         members: dict[str, list[str]] = {name: [] for name in GROUPS}
-        for rel, path in files_under(content):
+        listing = contentfs.scan(content)  # links and special files are never read; the load reports them
+        for rel in listing.files:
             top = rel.split("/", 1)[0]
             group = _CONTENT_GROUPS.get(rel) or (_CONTENT_FOLDERS.get(top) if "/" in rel else None) or "other"
-            members[group].append(f"{rel}\0{digest(_read(path))}")
+            members[group].append(f"{rel}\0{_content_digest(listing.root, rel)}")
+        members["other"] += [f"{rel}\0refused" for rel in sorted(listing.refused)]
         for rel, path in files_under(templates):
             members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(_read(path))}")
         members["today"].append(today.isoformat())
@@ -190,10 +204,10 @@ class Manifest:
         return good
 
     def untouched(self, out: Path) -> bool:
-        """`out` holds exactly the recorded files, none changed, none added."""
-        if not out.is_dir() or len(self.intact(out)) != len(self.files):
+        """`out` holds exactly the recorded files, none changed, none added, and the mark of a built site."""
+        if not os.path.isfile(os.path.join(out, MARK)) or len(self.intact(out)) != len(self.files):
             return False
-        return sum(1 for _ in files_under(out)) == len(self.files)
+        return sum(1 for rel, _ in files_under(out) if rel != MARK) == len(self.files)
 
 
 def record(path: Path, data: bytes) -> FileRecord:

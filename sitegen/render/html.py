@@ -61,7 +61,13 @@ def _has_data(model: SiteModel, slug: str) -> bool:
 def plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every HTML page as (URL, template, variables), each with the date its content last changed."""
     for url, template, variables in _plan(model):
-        yield url, template, {**variables, "updated": updated(url, variables, model)}
+        yield url, template, {**variables, "updated": updated(url, variables, model), "reviewed": _reviewed(variables)}
+
+
+def _reviewed(variables: dict[str, Any]) -> Any:
+    """The day a page's text was last reviewed (its front matter's `reviewed`), shown beside "Senast uppdaterad"."""
+    page = variables.get("page")
+    return page.meta.reviewed if isinstance(page, Page) else None
 
 
 def _plan(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
