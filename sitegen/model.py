@@ -318,12 +318,18 @@ def _places(site: schema.Site) -> list[str]:
     return [*site.municipalities, *EXTRA_PLACES]
 
 
+def place_message(value: str, places: list[str]) -> str | None:
+    """Why `value` is no place of the site, in Swedish; None when it is one. `sitegen new` says the same."""
+    if value in places:
+        return None
+    return f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} Använd en av: {', '.join(places)}."
+
+
 def _check_place(value: str, site: schema.Site, file: str, line: int, field_name: str,
                  problems: list[Problem]) -> None:
-    places = _places(site)
-    if value not in places:
-        problems.append(Problem(file, line, field_name, f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} "
-                                f"Använd en av: {', '.join(places)}."))
+    message = place_message(value, _places(site))
+    if message:
+        problems.append(Problem(file, line, field_name, message))
 
 
 def _nonexistent(when: dt.date | dt.datetime | None, tz: ZoneInfo) -> bool:
@@ -357,6 +363,10 @@ def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
     return days
 
 
+def not_a_repeat_day(day: dt.date) -> str:
+    return f"{day} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. Kontrollera datumet."
+
+
 def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
     return when + dt.timedelta(days=days)
 
@@ -386,8 +396,7 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         for index, skipped in enumerate(data.repeat.except_):
             if skipped not in days:
                 problems.append(Problem(file, data.line_of(f"repeat.except.{index}"), "repeat.except",
-                                        f"{skipped} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. "
-                                        "Kontrollera datumet."))
+                                        not_a_repeat_day(skipped)))
         days = [d for d in days if d not in data.repeat.except_]
     for day in days:
         offset = (day - first).days

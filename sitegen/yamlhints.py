@@ -95,13 +95,14 @@ def indentation(rows: list[str], index: int, colon_column: int | None) -> Hint |
     wanted = _indent(above) + (2 if above.lstrip().startswith("- ") else 0)
     first_colon = colon_column is None or colon_column == len(key.group(0).rstrip()) - 1
     if own > wanted and first_colon and not above.rstrip().endswith(":"):
-        return Hint(index + 1, f"Raden har {own} mellanslag före ”{key.group(3)}”, men fälten i samma post har "
-                    f"{wanted} (som på rad {previous[0] + 1}). Ta bort {own - wanted} mellanslag, så att fälten börjar "
-                    "lika långt in.")
+        return Hint(index + 1, f"Raden har fel indrag: {own} mellanslag före ”{key.group(3)}”, men fälten i "
+                    f"samma post har {wanted} (som på rad {previous[0] + 1}). YAML läser då raden som en fortsättning på "
+                    f"texten ovanför, och kolonet efter {key.group(3)} blir fel. Ta bort {own - wanted} mellanslag, så att "
+                    "indraget blir lika för alla fält i posten.")
     if own < wanted and own % 2 != wanted % 2 or 0 < wanted - own < 2:
-        return Hint(index + 1, f"Raden har {own} mellanslag före ”{key.group(3)}”, men fälten i samma post har "
-                    f"{wanted} (som på rad {previous[0] + 1}). Skriv {wanted} mellanslag, så att fälten börjar lika "
-                    "långt in.")
+        return Hint(index + 1, f"Raden har fel indrag: {own} mellanslag före ”{key.group(3)}”, men fälten i "
+                    f"samma post har {wanted} (som på rad {previous[0] + 1}). Skriv {wanted} mellanslag, så att "
+                    "indraget blir lika för alla fält i posten.")
     return None
 
 
@@ -111,8 +112,9 @@ def unclosed_quote(rows: list[str], index: int) -> Hint | None:
         return None
     row = rows[index]
     quote = next((c for c in row.split(":", 1)[-1] if c in "\"'"), '"')
-    return Hint(index + 1, f"Ett citattecken ({quote}) öppnas på raden men stängs aldrig. Skriv ett {quote} till i slutet "
-                f"av texten på samma rad, till exempel title: {quote}Möte: vår{quote}, eller ta bort det första.")
+    return Hint(index + 1, f"Ett citattecken öppnas men stängs aldrig: texten börjar med {quote} men slutar inte med "
+                f"{quote}. Skriv ett {quote} till i slutet av texten på samma rad, till exempel title: {quote}Möte: vår{quote}, "
+                "eller ta bort det första.")
 
 
 def first_use(rows: list[str], index: int, key: str) -> int | None:
