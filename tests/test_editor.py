@@ -314,9 +314,9 @@ def test_an_uploaded_pdf_can_be_linked_from_a_page(preview, tab):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("program.exe", b"MZ\x90\x00", "kan inte publiceras som bilaga"),
+    ("program.exe", b"MZ\x90\x00", "publiceras inte som bilaga"),
     ("inte-en.pdf", b"<html>hej</html>", "är inte en sådan fil"),
-    ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "skript"),
+    ("bild.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "skript"),
     ("tom.pdf", b"", "Filen är tom"),
 ])
 def test_an_upload_of_the_wrong_kind_is_refused(preview, name, data, message):
