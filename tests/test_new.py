@@ -155,7 +155,7 @@ def _file_check_message(content, field: str, value: str) -> str:
 
     events = content / "events" / "2026.yaml"
     before = events.read_text(encoding="utf-8")
-    events.write_text(before + f"- id: prov\n  title: Prov\n  start: 2026-05-05 18:00\n  municipality: Gävle\n"
+    events.write_text(before + "- id: prov\n  title: Prov\n  start: 2026-05-05 18:00\n  municipality: Gävle\n"
                       .replace(f"  {field}: " + ("Gävle" if field == "municipality" else "2026-05-05 18:00"),
                                f"  {field}: {value}"), encoding="utf-8")
     try:
