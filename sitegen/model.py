@@ -376,6 +376,16 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         event.occurrences.append(Occurrence(event, occ_start, occ_end))
 
 
+def _check_deadline(data: schema.Event, problems: list[Problem]) -> None:
+    """The last day to register cannot be after the (first) start."""
+    deadline = data.registration.deadline if data.registration else None
+    first = data.start.date() if isinstance(data.start, dt.datetime) else data.start
+    if deadline is not None and deadline > first:
+        problems.append(Problem(data.source[0], data.line_of("registration.deadline"), "registration.deadline",
+                                f"Sista anmälningsdag ({deadline.isoformat()}) är efter att händelsen börjar "
+                                f"({first.isoformat()}). Skriv en dag före starten, eller samma dag."))
+
+
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
                  tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
     """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
@@ -398,6 +408,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                                         f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
         event = CalendarEvent(data, organizers)
         _expand(event, tz, problems)
+        _check_deadline(data, problems)
         events.append(event)
     return events
 

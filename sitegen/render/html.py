@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from .. import calendar, dates, markup
 from ..model import CalendarEvent, Occurrence, Page, SiteModel
+from ..schema import ACCESSIBILITY
 from . import Context, Output, relativize, rooted, url_to_path
 from .updated import updated
 
@@ -131,9 +132,9 @@ def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any
     """A calendar page per municipality and per association: filters that work without JavaScript."""
     for place in calendar.places(model):
         feed = calendar.place_feed(model, place)
-        months = by_month([o for o in model.upcoming if o.event.data.municipality == place])
-        lead = ("Händelser på nätet." if place == "Digitalt" else "Händelser för hela länet." if place == "Hela länet"
-                else f"Kommande händelser i {place}.")
+        months = by_month([o for o in model.upcoming if calendar.at_place(o.event, place)])
+        lead = {"Digitalt": "Händelser på nätet, också de som går att följa både på plats och digitalt.",
+                "Hela länet": "Händelser för hela länet."}.get(place, f"Kommande händelser i {place}.")
         yield feed.page or "", "calendar_filter.html", {"title": f"Kalender: {place}", "lead": lead, "feed": feed,
                                                         "months": months}
     for association in model.associations:
@@ -141,6 +142,21 @@ def calendar_filters(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any
         yield feed.page or "", "calendar_filter.html", {
             "title": f"Kalender: {association.name}", "feed": feed, "months": by_month(model.events_of(association.id)),
             "lead": f"Kommande händelser som {association.name} arrangerar eller är med och arrangerar."}
+    yield from feature_pages(model)
+
+
+def feature_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """A calendar page per accessibility feature, for every word of the vocabulary, so its address never breaks.
+
+    A feature no upcoming event has gets a page that says so kindly instead of a missing page.
+    """
+    for key, (label, meaning) in ACCESSIBILITY.items():
+        words = label[:1].lower() + label[1:]
+        yield f"/kalender/tillganglighet/{key}/", "calendar_filter.html", {
+            "title": f"Kalender: {label}", "feed": None, "months": by_month(calendar.with_feature(model.upcoming, key)),
+            "lead": f"Kommande händelser med {words}. {meaning}",
+            "empty": f"Just nu finns det ingen kommande händelse i kalendern som har {words}. Fråga gärna den som "
+                     "arrangerar en händelse: ofta går det att ordna."}
 
 
 def common_variables(model: SiteModel) -> dict[str, Any]:
