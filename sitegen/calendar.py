@@ -12,13 +12,17 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from .dates import TZ, short_day
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from .dates import LOCALE, TZ, clock, short_day
 from .model import EXTRA_PLACES, CalendarEvent, Occurrence, SiteModel
 from .schema import ACCESSIBILITY, ACCESSIBILITY_SHORT
 
 ONLINE = "Digitalt"  # the place of events held only online; its calendar page and feed also hold hybrid events
 
 GOOGLE = "https://calendar.google.com/calendar/render"
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
 
 
 def slug(text: str) -> str:
@@ -41,6 +45,19 @@ class Feed:
 
     def webcal(self, base_url: str) -> str:
         return "webcal://" + self.https(base_url).split("://", 1)[1]
+
+    def google(self, base_url: str) -> str:
+        """Google Calendar's "add this calendar?" page. Its cid takes the feed as a webcal:// address: an
+        https:// address is read as the id of a Google calendar and fails."""
+        return f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': self.webcal(base_url)})}"
+
+    def outlook(self, base_url: str, host: str = "outlook.live.com") -> str:
+        """Outlook on the web's "subscribe from web" form, filled in: outlook.live.com for personal accounts,
+        outlook.office.com (Microsoft 365) for work and school accounts."""
+        return f"https://{host}/calendar/0/addfromweb?{urlencode({'url': self.https(base_url), 'name': self.name})}"
+
+    def office(self, base_url: str) -> str:
+        return self.outlook(base_url, "outlook.office.com")
 
 
 def places(model: SiteModel) -> list[str]:
@@ -177,6 +194,35 @@ def registration_words(event: CalendarEvent, today: dt.date) -> str:
     if registration.deadline:
         text += f" Sista anmälningsdag {short_day(registration.deadline)}."
     return text
+
+
+def _day_month(value: dt.date, with_year: bool) -> str:
+    return short_day(value) if with_year else short_day(value).rsplit(" ", 1)[0]
+
+
+def _time(value: dt.date, text: str) -> str:
+    return f'<time datetime="{value.isoformat()}">{escape(text)}</time>'
+
+
+def series(event: CalendarEvent) -> Markup:
+    """A repeating event in one line: "Varje måndag kl. 18.00–19.30, 1 februari–31 maj 2027, inte 29 mars"."""
+    data, occurrences = event.data, event.occurrences
+    first, last = occurrences[0], occurrences[-1]
+    if data.repeat is not None and data.repeat.freq == "weekly":
+        every = f"Varje {format_date(first.first_day, 'EEEE', locale=LOCALE)}"
+    else:
+        every = f"Den {first.first_day.day} varje månad"
+    if isinstance(first.start, dt.datetime):
+        end = first.end if isinstance(first.end, dt.datetime) else None
+        every += f" kl. {clock(first.start)}" + (f"–{clock(end)}" if end else "")
+    one_year = first.first_day.year == last.first_day.year
+    parts = [escape(every), _time(first.first_day, _day_month(first.first_day, not one_year)) + "–" +
+             _time(last.first_day, short_day(last.first_day))]
+    skipped = sorted(data.repeat.except_) if data.repeat else []
+    if skipped:
+        days = [_time(d, _day_month(d, not one_year)) for d in skipped]
+        parts.append("inte " + (", ".join(days[:-1]) + " och " + days[-1] if len(days) > 1 else days[0]))
+    return Markup(", ".join(parts))
 
 
 def uid(event: CalendarEvent, base_url: str) -> str:

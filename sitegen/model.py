@@ -24,6 +24,7 @@ KEEP_PAST = dt.timedelta(days=365)  # past events stay in the calendar feeds for
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
+DIRECTORY_FILTERS = ("kommun", "malgrupp")  # /foreningar/kommun/<kommun>/, /foreningar/malgrupp/<målgrupp>/
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -391,6 +392,10 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
     """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
     by_id = {a.id: a for a in associations}
     for association in associations:
+        if association.id in DIRECTORY_FILTERS:
+            problems.append(Problem(association.source[0], association.line_of("id"), "id", f"Id:t ”{association.id}” "
+                                    f"går inte att använda för en förening: adressen /foreningar/{association.id}/ visar "
+                                    "föreningslistan uppdelad. Välj ett annat id, till exempel med föreningens namn."))
         for index, place in enumerate(association.municipalities):
             _check_place(place, site, association.source[0], association.line_of(f"municipalities.{index}"),
                          "municipalities", problems)
