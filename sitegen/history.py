@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import contentfs
 from .dates import TZ
 
 EVENTS_DIR = "events"
@@ -162,9 +163,16 @@ def load(content_dir: Path, today: dt.date) -> History:
 
 def _state(content_dir: Path) -> tuple[object, ...]:
     """What the answer depends on, so a long-running preview sees edits and commits: files' times and HEAD."""
-    files = [*sorted((content_dir / EVENTS_DIR).glob("*.yaml")), content_dir / "associations.yaml"]
-    stats = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+    files = [*contentfs.plain_files(content_dir / EVENTS_DIR, ".yaml"), content_dir / "associations.yaml"]
+    stats = tuple((p.name, s.st_mtime_ns, s.st_size) for p, s in ((p, _lstat(p)) for p in files) if s is not None)
     return (*stats, _git(content_dir, "rev-parse", "HEAD"))
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 @cache  # the feeds, the PDF and the pages of one build all ask
@@ -180,8 +188,12 @@ def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object,
     newest = max((v.modified for v in history.events.values()), default=history.fallback)
     edited = max(newest, history.fallback)  # never earlier than a commit, also when --today is in the past
     on_disk: dict[str, str] = {}
-    for path in sorted((content_dir / EVENTS_DIR).glob("*.yaml")):
-        for event_id, fingerprint in event_chunks(path.read_text("utf-8", errors="replace")).items():
+    for path in contentfs.plain_files(content_dir / EVENTS_DIR, ".yaml"):
+        try:
+            text = contentfs.read_bytes(path, content_dir).decode("utf-8", errors="replace")
+        except contentfs.UnsafeFile:
+            continue  # the content check reports it
+        for event_id, fingerprint in event_chunks(text).items():
             on_disk.setdefault(event_id, fingerprint)
     for event_id, fingerprint in on_disk.items():  # edits not yet committed count as changed today
         _record(history, latest, event_id, fingerprint, edited)

@@ -78,6 +78,16 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
+def _content_digest(root: Path, rel: str) -> str:
+    """The digest of one content file, read without following links; a file that cannot be read is marked so."""
+    from . import contentfs
+
+    try:
+        return digest(contentfs.read_bytes(root / rel, root))
+    except (contentfs.UnsafeFile, contentfs.TooLarge) as exc:
+        return f"unreadable {type(exc).__name__}"
+
+
 def _code_digest() -> str:
     """The generator's own code: a changed renderer or filter must not reuse old output."""
     package = Path(__file__).parent
@@ -106,11 +116,15 @@ class Inputs:
 
     @classmethod
     def scan(cls, content: Path, templates: Path, today: dt.date) -> Inputs:
+        from . import contentfs
+
         members: dict[str, list[str]] = {name: [] for name in GROUPS}
-        for rel, path in files_under(content):
+        listing = contentfs.scan(content)  # links and special files are never read; the load reports them
+        for rel in listing.files:
             top = rel.split("/", 1)[0]
             group = _CONTENT_GROUPS.get(rel) or (_CONTENT_FOLDERS.get(top) if "/" in rel else None) or "other"
-            members[group].append(f"{rel}\0{digest(_read(path))}")
+            members[group].append(f"{rel}\0{_content_digest(listing.root, rel)}")
+        members["other"] += [f"{rel}\0refused" for rel in sorted(listing.refused)]
         for rel, path in files_under(templates):
             members["static" if rel.startswith("static/") else "templates"].append(f"{rel}\0{digest(_read(path))}")
         members["today"].append(today.isoformat())

@@ -17,6 +17,7 @@ from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTr
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from . import contentfs
 from .errors import Problem, display_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -36,6 +37,7 @@ class Document:
     lines: dict[Loc, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    text: str = ""  # the whole file as read
 
     def line(self, loc: Loc) -> int | None:
         """The line of `loc`, or of the nearest enclosing value that has one."""
@@ -109,12 +111,15 @@ def _reader_problem(name: str, exc: ReaderError, text: str, line_offset: int) ->
                    "finnas i en textfil. Skriv om raden för hand, eller klistra in texten som ren text.")
 
 
-def read_text(path: Path, name: str) -> str:
-    """The file's text: UTF-8, a byte-order mark accepted, a sane size."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise LoadFailed(Problem(name, None, None, f"Filen är {len(raw) // 1024} kB, större än gränsen "
-                                 f"{MAX_FILE_BYTES // 1024} kB. Dela upp den eller lägg stora filer i content/files/."))
+def read_text(path: Path, name: str, root: Path | None = None) -> str:
+    """The file's text: UTF-8, a byte-order mark accepted, a sane size; never read through a link below `root`."""
+    try:
+        raw = contentfs.read_bytes(path, root, MAX_FILE_BYTES)
+    except contentfs.TooLarge as exc:
+        raise LoadFailed(Problem(name, None, None, f"Filen är {exc.size // 1024} kB, större än gränsen "
+                                 f"{MAX_FILE_BYTES // 1024} kB. Dela upp den eller lägg stora filer i content/files/.")) from None
+    except contentfs.UnsafeFile as exc:
+        raise LoadFailed(Problem(name, None, None, str(exc))) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -222,11 +227,11 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Lo
 
 def load_yaml(path: Path, root: Path) -> Document:
     name = display_path(path, root)
-    text = read_text(path, name)
+    text = read_text(path, name, root)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise LoadFailed(Problem(name, None, None, "Filen är tom. Skriv innehållet i den, eller ta bort filen."))
     data, lines = parse_yaml(text, name)
-    return Document(path, name, data, lines)
+    return Document(path, name, data, lines, text=text)
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -235,7 +240,7 @@ _FENCE = re.compile(r"^---[ \t]*$")
 def load_markdown(path: Path, root: Path) -> Document:
     """A Markdown file with YAML front matter between two `---` lines."""
     name = display_path(path, root)
-    text = read_text(path, name)
+    text = read_text(path, name, root)
     if not text.strip():
         raise LoadFailed(Problem(name, None, None, "Filen är tom. Skriv sidan i den (se en annan sida för hur "
                                  "den börjar), eller ta bort filen."))
@@ -255,4 +260,4 @@ def load_markdown(path: Path, root: Path) -> Document:
                                  "title: Sidans rubrik mellan raderna ---."))
     data, lines = parse_yaml(front, name, line_offset=1)
     body = "\n".join(rows[index + 1:])
-    return Document(path, name, data, lines, body=body, body_line=index + 2)
+    return Document(path, name, data, lines, body=body, body_line=index + 2, text=text)

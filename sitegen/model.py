@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from . import review, schema
+from . import contentfs, review, schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates
@@ -190,7 +190,8 @@ class _Loader:
 
     def __init__(self, content_dir: Path) -> None:
         self.dir = content_dir
-        self.problems: list[Problem] = []
+        self.listing = contentfs.scan(content_dir)  # links and special files are refused here, never read
+        self.problems: list[Problem] = list(self.listing.problems)
         self.raw_ids: dict[str, set[str]] = {}  # ids of entries, valid or not, so one error is not reported twice
         self.unreadable: set[str] = set()  # files that could not be read: nothing is known of their ids
 
@@ -201,24 +202,34 @@ class _Loader:
             self.problems.append(failed.problem)
             return None
         if not markdown:
-            warning = check_comment(path, path.read_text(encoding="utf-8-sig"), doc.name, self.dir)
+            warning = check_comment(path, doc.text, doc.name, self.dir)
             self.problems += [warning] if warning else []
         return doc
 
+    def present(self, name: str) -> bool:
+        """Whether the top-level file `name` is there to be read; a folder or a refused entry is reported."""
+        if name in self.listing.folders:
+            self.problems.append(Problem(display_path(self.dir / name, self.dir), None, None, f"”{name}” är en mapp, "
+                                         "men ska vara en fil. Byt namn på mappen."))
+        if name in self.listing.refused or name in self.listing.folders:
+            self.unreadable.add(name)
+        return self.listing.is_file(name)
+
     def unused(self, folder: str, hint: str) -> None:
         """An error for each file in `folder` that is not Markdown, so no page silently goes missing."""
-        base = self.dir / folder
-        for path in sorted(base.iterdir()) if base.is_dir() else []:
-            if path.name.startswith(".") or path.name.endswith("~") or path.suffix == ".md":
-                continue  # hidden files and editors' backups
-            self.problems.append(Problem(display_path(path, self.dir), None, None, f"Filen ”{path.name}” används "
+        for entry in self.listing.children(folder):
+            rel = f"{folder}/{entry}"
+            if rel in self.listing.refused or entry.endswith("~") or (entry.endswith(".md") and self.listing.is_file(rel)):
+                continue  # reported already, and editors' backups
+            stem = entry.rsplit(".", 1)[0] if "." in entry[1:] else entry
+            self.problems.append(Problem(display_path(self.dir / rel, self.dir), None, None, f"Filen ”{entry}” används "
                                          f"inte: bara filer som slutar på .md blir {hint}. Byt namn till "
-                                         f"”{path.stem.lower()}.md”, eller flytta den till content/files/ om den "
+                                         f"”{stem.lower()}.md”, eller flytta den till content/files/ om den "
                                          "är en bilaga."))
 
     def data_list(self, name: str, model: type[M]) -> list[M]:
         path = self.dir / name
-        if not path.exists():
+        if not self.present(name):
             return []
         doc = self.doc(path)
         if doc is None or not isinstance(doc.data, list):
@@ -230,7 +241,8 @@ class _Loader:
     def pages(self) -> dict[str, Page]:
         pages: dict[str, Page] = {}
         self.unused("pages", "sidor")
-        for path in sorted((self.dir / "pages").glob("*.md")):
+        for rel in self.listing.files_in("pages", ".md"):
+            path = self.dir / rel
             slug = path.stem
             name = display_path(path, self.dir)
             if not _SLUG.match(slug) or slug in RESERVED_SLUGS:
@@ -247,7 +259,8 @@ class _Loader:
     def news(self) -> list[NewsItem]:
         items: list[NewsItem] = []
         self.unused("news", "nyheter")
-        for path in sorted((self.dir / "news").glob("*.md")):
+        for rel in self.listing.files_in("news", ".md"):
+            path = self.dir / rel
             name = display_path(path, self.dir)
             match = _NEWS_NAME.match(path.stem)
             if not match:
@@ -273,7 +286,8 @@ class _Loader:
 
     def events(self) -> list[schema.Event]:
         events: list[schema.Event] = []
-        for path in sorted((self.dir / "events").glob("*.yaml")):
+        for rel in self.listing.files_in("events", ".yaml"):
+            path = self.dir / rel
             name = display_path(path, self.dir)
             if not re.fullmatch(r"\d{4}", path.stem):
                 self.problems.append(Problem(name, None, None, "Kalenderfiler ska heta som året, till exempel "
@@ -418,18 +432,14 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
     return events
 
 
-def _files(content_dir: Path) -> list[str]:
-    base = content_dir / "files"
-    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()) if base.exists() else []
-
-
 def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     """Loads and checks all content; raises ContentError with every problem found."""
     loader = _Loader(content_dir)
     problems = loader.problems
     site_path = content_dir / "site.yaml"
-    site_doc = loader.doc(site_path) if site_path.exists() else None
-    if not site_path.exists():
+    site_there = loader.present("site.yaml")
+    site_doc = loader.doc(site_path) if site_there else None
+    if not site_there and "site.yaml" not in loader.unreadable:
         problems.append(Problem(display_path(site_path, content_dir), None, None,
                                 "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
     site = check_mapping(site_doc, schema.Site, problems) if site_doc else None
@@ -452,6 +462,6 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     if errors or site is None:
         raise ContentError(problems)
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
-                     definitions, _files(content_dir), today,
+                     definitions, loader.listing.files_below("files"), today,
                      warnings=[p for p in problems if p.severity != "fel"],
                      changed=file_dates(content_dir, today))

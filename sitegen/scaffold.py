@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import schema
+from . import contentfs, schema
 from .errors import ContentError, Invalid, Problem, SitegenError, display_path
-from .load import LoadFailed, load_yaml
+from .load import MAX_FILE_BYTES, LoadFailed, load_yaml
 from .model import EXTRA_PLACES, load_site
 from .validate import _translate, check_mapping, did_you_mean
 
@@ -83,16 +83,15 @@ class Content:
         self.site = site
         self.places = [*site.municipalities, *EXTRA_PLACES]
         self.associations = self._ids([content_dir / "associations.yaml"])
-        self.event_ids = self._ids(sorted((content_dir / "events").glob("*.yaml")))
+        self.event_ids = self._ids(contentfs.plain_files(content_dir / "events", ".yaml"))
 
-    @staticmethod
-    def _ids(paths: list[Path]) -> list[str]:
+    def _ids(self, paths: list[Path]) -> list[str]:
         yaml = YAML(typ="safe", pure=True)
         ids = []
         for path in paths:
             try:
-                data = yaml.load(path.read_text(encoding="utf-8-sig")) if path.exists() else None
-            except Exception:  # a broken file is reported by `sitegen check`; its ids cannot be read here
+                data = yaml.load(contentfs.read_bytes(path, self.dir, MAX_FILE_BYTES).decode("utf-8-sig"))
+            except Exception:  # missing, a link, or broken: `sitegen check` reports it; its ids cannot be read here
                 continue
             ids += [str(e["id"]) for e in data or [] if isinstance(e, dict) and "id" in e]
         return ids
@@ -195,7 +194,8 @@ def append_event(content_dir: Path, fields: dict[str, Any]) -> tuple[Path, str]:
     schema.Event.model_validate({k: (when_text(v) if k in ("start", "end") else v)
                                  for k, v in fields.items() if v not in (None, "", [])})
     path = content_dir / "events" / f"{fields['start'].year}.yaml"
-    original = path.read_text(encoding="utf-8-sig") if path.exists() else None
+    _check_writable(content_dir, path)
+    original = contentfs.read_bytes(path, content_dir).decode("utf-8-sig") if path.exists() else None
     if original and original.strip():
         written = _appended(original, event_entry(fields), display_path(path, content_dir))
     else:
@@ -205,6 +205,13 @@ def append_event(content_dir: Path, fields: dict[str, Any]) -> tuple[Path, str]:
     path.write_text(written, encoding="utf-8")
     _recheck(content_dir, path, original)
     return path, str(fields["id"])
+
+
+def _check_writable(content_dir: Path, path: Path) -> None:
+    """Refuses to read or write through a link (or into a pipe) under content/."""
+    problem = contentfs.writable_problem(content_dir, path)
+    if problem:
+        raise ScaffoldError(f"Ingenting sparades: {problem}")
 
 
 def _dump(yaml: YAML, data: Any) -> str:
@@ -270,8 +277,25 @@ def write_news(content_dir: Path, title: str, day: dt.date, summary: str, body: 
     out = io.StringIO()
     yaml.dump(front, out)
     path = news_path(content_dir, day, title)
+    _check_writable(content_dir, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = f"---\n{out.getvalue()}---\n" + (f"{body.strip()}\n" if body and body.strip() else "")
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return path
+
+
+def term(day: dt.date) -> str:
+    """The term of a date as ids write it: vt (spring, January to June) or ht (autumn)."""
+    return "vt" if day.month <= 6 else "ht"
+
+
+def event_id(title: str, place: str, begins: dt.date, taken: Iterable[str]) -> str:
+    """An event's id as the guide describes it: title, place and term, "dialogmote-gavle-2026-vt".
+
+    The place is left out when the title already names it; a taken id gets -2, -3 ….
+    """
+    name, where = slugify(title), slugify(place) if place else ""
+    if where and where != "post" and f"-{where}-" not in f"-{name}-":
+        name = f"{name}-{where}"
+    return unique(f"{name}-{begins.year}-{term(begins)}", taken)

@@ -208,6 +208,19 @@ Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "s
 Feature = Annotated[str, BeforeValidator(_feature), WithJsonSchema({"type": "string", "enum": list(ACCESSIBILITY)})]
 PdfMonths = Annotated[int, BeforeValidator(_pdf_months), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 24})]
 
+# What the editor's forms offer as choices (sitegen/cms): the places of site.yaml ("Digitalt" and "Hela länet"
+# included), the associations by name, or Swedish words for fixed values; `x-hint` replaces a description that
+# speaks of the YAML file with one for the form. Editors showing the schemas ignore them.
+PLACES: dict[str, Any] = {"x-choices": "places"}
+EVENT_PLACE: dict[str, Any] = {**PLACES, "x-hint": "Kommunen där händelsen äger rum, eller Digitalt eller Hela länet."}
+ASSOCIATIONS: dict[str, Any] = {"x-choices": "associations", "x-hint": "Föreningarna som ordnar händelsen."}
+FREQ_LABELS: dict[str, Any] = {"x-labels": {"weekly": "Varje vecka", "monthly": "Varje månad (samma datum)"},
+                               "x-hint": "Hur ofta träffen återkommer."}
+FEATURE_LABELS: dict[str, Any] = {"x-labels": {key: label for key, (label, _) in ACCESSIBILITY.items()},
+                                  "x-hint": "Vad lokalen och mötet har. Välj allt som stämmer."}
+CANCELLED: dict[str, Any] = {"x-hint": "En inställd händelse tas inte bort: den visas som INSTÄLLT, också i "
+                                        "prenumeranternas kalendrar."}
+
 
 class Model(BaseModel):
     """Base of every content model: unknown keys are errors; models are read-only."""
@@ -232,35 +245,39 @@ class Model(BaseModel):
 
 
 class Coordinator(Model):
-    name: Text = Field(description="Samordnarens namn.")
-    role: Text = Field(description="Titel, till exempel ”Samordnare för brukarinflytande”.")
-    email: Email | None = Field(None, description="E-postadress.")
-    phone: Phone | None = Field(None, description="Telefonnummer.")
+    name: Text = Field(title="Namn", description="Samordnarens namn.")
+    role: Text = Field(title="Titel", description="Titel, till exempel ”Samordnare för brukarinflytande”.")
+    email: Email | None = Field(None, title="E-post", description="E-postadress.")
+    phone: Phone | None = Field(None, title="Telefon", description="Telefonnummer.")
 
 
 class Site(Model):
     """content/site.yaml: the site's settings."""
 
-    title: Text = Field(description="Webbplatsens namn, visas överst på varje sida.")
-    tagline: Text | None = Field(None, description="En kort mening under namnet.")
-    organisation: Text = Field(description="Vem som står bakom webbplatsen, till exempel ”Region Gävleborg”.")
-    base_url: Url = Field(description="Webbplatsens adress med https://, används i flöden och webbplatskarta.")
-    language: Literal["sv"] = Field("sv", description="Språk: alltid sv.")
-    timezone: Literal["Europe/Stockholm"] = Field("Europe/Stockholm", description="Tidszon för kalendern.")
-    municipalities: list[Text] = Field(min_length=1, description="Länets kommuner, i den ordning de ska visas.")
-    coordinator: Coordinator = Field(description="Samordnaren som ansvarar för webbplatsen och kalendern.")
-    footer: Text | None = Field(None, description="Text i sidfoten (Markdown).")
-    pdf_months: PdfMonths = Field(12, description="Hur många månader framåt kalendern som PDF (kalender.pdf) visar, "
+    title: Text = Field(title="Webbplatsens namn", description="Webbplatsens namn, visas överst på varje sida.")
+    tagline: Text | None = Field(None, title="Undertitel", description="En kort mening under namnet.")
+    organisation: Text = Field(title="Organisation",
+        description="Vem som står bakom webbplatsen, till exempel ”Region Gävleborg”.")
+    base_url: Url = Field(title="Webbplatsens adress",
+        description="Webbplatsens adress med https://, används i flöden och webbplatskarta.")
+    language: Literal["sv"] = Field("sv", title="Språk", description="Språk: alltid sv.")
+    timezone: Literal["Europe/Stockholm"] = Field("Europe/Stockholm", title="Tidszon", description="Tidszon för kalendern.")
+    municipalities: list[Text] = Field(min_length=1, title="Kommuner", description="Länets kommuner, i den ordning de ska visas.")
+    coordinator: Coordinator = Field(title="Samordnare", description="Samordnaren som ansvarar för webbplatsen och kalendern.")
+    footer: Text | None = Field(None, title="Sidfot", description="Text i sidfoten (Markdown).")
+    pdf_months: PdfMonths = Field(12, title="Månader i PDF:en",
+        description="Hur många månader framåt kalendern som PDF (kalender.pdf) visar, "
                                   "från 1 till 24. Utan fältet: 12.")
 
 
 class PageMeta(Model):
     """Front matter of content/pages/*.md."""
 
-    title: Text = Field(description="Sidans rubrik (h1) och titel i webbläsaren.")
-    description: Text | None = Field(None, description="En mening om sidan, för sökmotorer och länklistor.")
-    menu: int | None = Field(None, ge=1, description="Plats i huvudmenyn (1 = först). Utelämna för att inte visa sidan i menyn.")
-    menu_title: Text | None = Field(None, description="Kortare namn i menyn, om rubriken är lång.")
+    title: Text = Field(title="Rubrik", description="Sidans rubrik (h1) och titel i webbläsaren.")
+    description: Text | None = Field(None, title="Beskrivning", description="En mening om sidan, för sökmotorer och länklistor.")
+    menu: int | None = Field(None, ge=1, title="Plats i menyn",
+        description="Plats i huvudmenyn (1 = först). Utelämna för att inte visa sidan i menyn.")
+    menu_title: Text | None = Field(None, title="Namn i menyn", description="Kortare namn i menyn, om rubriken är lång.")
     reviewed: Day | None = Field(None, title="Granskad", description="Dagen då någon senast läste igenom sidan och "
                                  "såg att den stämmer, till exempel 2026-11-24. Visas som ”Granskad” på sidan.")
 
@@ -268,33 +285,37 @@ class PageMeta(Model):
 class NewsMeta(Model):
     """Front matter of content/news/YYYY-MM-DD-slug.md."""
 
-    title: Text = Field(description="Nyhetens rubrik.")
-    date: Day = Field(description="Publiceringsdatum, samma som i filnamnet.")
-    summary: Text = Field(description="En eller två meningar som visas i listor.")
+    title: Text = Field(title="Rubrik", description="Nyhetens rubrik.")
+    date: Day = Field(title="Datum", description="Publiceringsdatum, samma som i filnamnet.")
+    summary: Text = Field(title="Sammanfattning", description="En eller två meningar som visas i listor.")
 
 
 class Association(Model):
     """One entry of content/associations.yaml."""
 
-    id: Id = Field(description="Unikt id: små bokstäver, siffror och bindestreck. Blir sidans adress.")
-    name: Text = Field(description="Föreningens namn.")
-    description: Text = Field(description="Vad föreningen gör (Markdown).")
-    focus: Text | None = Field(None, description="Inriktning, till exempel en diagnos eller socialt utanförskap.")
-    audience: list[Text] = Field(default_factory=list, description="Målgrupper, till exempel brukare, närstående.")
-    municipalities: list[Text] = Field(default_factory=list, description="Kommuner där föreningen verkar.")
-    website: Url | None = Field(None, description="Föreningens webbplats med https://.")
-    email: Email | None = Field(None, description="E-postadress.")
-    phone: Phone | None = Field(None, description="Telefonnummer.")
-    contact: Text | None = Field(None, description="Kontaktperson eller funktion.")
-    address: Text | None = Field(None, description="Postadress eller besöksadress.")
+    id: Id = Field(title="Id", description="Unikt id: små bokstäver, siffror och bindestreck. Blir sidans adress.")
+    name: Text = Field(title="Namn", description="Föreningens namn.")
+    description: Text = Field(title="Beskrivning", description="Vad föreningen gör (Markdown).")
+    focus: Text | None = Field(None, title="Inriktning",
+        description="Inriktning, till exempel en diagnos eller socialt utanförskap.")
+    audience: list[Text] = Field(default_factory=list, title="Målgrupper",
+        description="Målgrupper, till exempel brukare, närstående.")
+    municipalities: list[Text] = Field(default_factory=list, title="Kommuner", json_schema_extra=PLACES,
+        description="Kommuner där föreningen verkar.")
+    website: Url | None = Field(None, title="Webbplats", description="Föreningens webbplats med https://.")
+    email: Email | None = Field(None, title="E-post", description="E-postadress.")
+    phone: Phone | None = Field(None, title="Telefon", description="Telefonnummer.")
+    contact: Text | None = Field(None, title="Kontaktperson", description="Kontaktperson eller funktion.")
+    address: Text | None = Field(None, title="Adress", description="Postadress eller besöksadress.")
 
 
 class Repeat(Model):
     """How an event repeats."""
 
-    freq: Literal["weekly", "monthly"] = Field(description="weekly (varje vecka) eller monthly (varje månad).")
-    until: Day = Field(description="Sista dagen upprepningen kan ske, till exempel 2026-06-16.")
-    except_: list[Day] = Field(default_factory=list, alias="except",
+    freq: Literal["weekly", "monthly"] = Field(title="Hur ofta", json_schema_extra=FREQ_LABELS,
+        description="weekly (varje vecka) eller monthly (varje månad).")
+    until: Day = Field(title="Sista dag", description="Sista dagen upprepningen kan ske, till exempel 2026-06-16.")
+    except_: list[Day] = Field(default_factory=list, alias="except", title="Undantag",
                                description="Datum då träffen inte blir av.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
@@ -320,21 +341,24 @@ class Registration(Model):
 class Event(Model):
     """One entry of content/events/YYYY.yaml."""
 
-    id: Id = Field(description="Unikt id som aldrig återanvänds: det är kalenderprenumeranternas UID.")
-    title: Text = Field(description="Händelsens namn.")
-    start: When = Field(description="Start i svensk tid: ”2026-03-12 18:00”, eller bara datum för heldag.")
-    end: When | None = Field(None, description="Slut: datum och klockslag (”2026-03-12 20:00”), eller bara datum "
+    id: Id = Field(title="Id", description="Unikt id som aldrig återanvänds: det är kalenderprenumeranternas UID.")
+    title: Text = Field(title="Titel", description="Händelsens namn.")
+    start: When = Field(title="Start", description="Start i svensk tid: ”2026-03-12 18:00”, eller bara datum för heldag.")
+    end: When | None = Field(None, title="Slut", description="Slut: datum och klockslag (”2026-03-12 20:00”), eller bara datum "
                              "för en flerdagarshändelse (till och med).")
-    location: Text | None = Field(None, description="Plats och adress.")
-    municipality: Text = Field(description="En av kommunerna i site.yaml, eller ”Digitalt” eller ”Hela länet”.")
-    organizers: list[Id] = Field(default_factory=list, description="Arrangörernas id från associations.yaml.")
-    category: Text | None = Field(None, description="Typ av händelse, till exempel dialogmöte.")
-    description: Text | None = Field(None, description="Beskrivning (Markdown).")
-    url: Url | None = Field(None, description="Mer information eller anmälan, med https://.")
-    cancelled: bool = Field(False, description="true om händelsen är inställd; den visas då som INSTÄLLT.")
-    repeat: Repeat | None = Field(None, description="Upprepning varje vecka eller månad.")
+    location: Text | None = Field(None, title="Plats", description="Plats och adress.")
+    municipality: Text = Field(title="Kommun", json_schema_extra=EVENT_PLACE,
+        description="En av kommunerna i site.yaml, eller ”Digitalt” eller ”Hela länet”.")
+    organizers: list[Id] = Field(default_factory=list, title="Arrangörer", json_schema_extra=ASSOCIATIONS,
+        description="Arrangörernas id från associations.yaml.")
+    category: Text | None = Field(None, title="Kategori", description="Typ av händelse, till exempel dialogmöte.")
+    description: Text | None = Field(None, title="Beskrivning", description="Beskrivning (Markdown).")
+    url: Url | None = Field(None, title="Länk", description="Mer information eller anmälan, med https://.")
+    cancelled: bool = Field(False, title="Inställd", json_schema_extra=CANCELLED,
+                            description="true om händelsen är inställd; den visas då som INSTÄLLT.")
+    repeat: Repeat | None = Field(None, title="Upprepning", description="Upprepning varje vecka eller månad.")
     accessibility: Annotated[list[Feature], AfterValidator(_unique)] = Field(
-        default_factory=list, title="Tillgänglighet",
+        default_factory=list, title="Tillgänglighet", json_schema_extra=FEATURE_LABELS,
         description="Vad lokalen och mötet har, med orden rullstol, toalett, horslinga, teckentolk, skrivtolk, "
                     "lattlast, allergi, tyst-rum.")
     online: Url | None = Field(None, title="Delta digitalt", description="Länk till mötet på nätet, med https://. "
@@ -346,18 +370,18 @@ class Event(Model):
 class Step(Model):
     """One step of the delaktighetstrappa, bottom to top."""
 
-    name: Text = Field(description="Stegets namn, till exempel ”Information”.")
-    characteristics: list[Text] = Field(min_length=1, description="Kännetecken.")
-    user_gets: Text = Field(description="Vad patient/brukare får, till exempel ”Veta”.")
-    methods: list[Text] = Field(min_length=1, description="Exempel på metoder.")
+    name: Text = Field(title="Namn", description="Stegets namn, till exempel ”Information”.")
+    characteristics: list[Text] = Field(min_length=1, title="Kännetecken", description="Kännetecken.")
+    user_gets: Text = Field(title="Vad patient/brukare får", description="Vad patient/brukare får, till exempel ”Veta”.")
+    methods: list[Text] = Field(min_length=1, title="Metoder", description="Exempel på metoder.")
 
 
 class Excerpt(Model):
     """One quoted passage of a law."""
 
-    chapter: Text | None = Field(None, description="Kapitel, till exempel ”5 kap. Delaktighet”.")
-    section: Text | None = Field(None, description="Paragraf, till exempel ”1 §”.")
-    text: Text = Field(description="Lagtexten (Markdown).")
+    chapter: Text | None = Field(None, title="Kapitel", description="Kapitel, till exempel ”5 kap. Delaktighet”.")
+    section: Text | None = Field(None, title="Paragraf", description="Paragraf, till exempel ”1 §”.")
+    text: Text = Field(title="Text", description="Lagtexten (Markdown).")
 
 
 Sfs = Annotated[Text, Field(pattern=r"^\d{4}:\d+$")]
@@ -374,14 +398,14 @@ class ReplacedBy(Model):
 class Law(Model):
     """One law of content/laws.yaml with its excerpts."""
 
-    id: Id = Field(description="Unikt id, blir ankare på sidan /lagar/.")
-    law: Text = Field(description="Lagens namn, till exempel ”Patientlagen”.")
-    abbreviation: Text | None = Field(None, description="Förkortning, till exempel ”SoL”.")
-    sfs: Sfs | None = Field(None, description="SFS-nummer, till exempel ”2014:821”.")
-    url: Url = Field(description="Länk till lagtexten hos källan.")
-    intro: Text | None = Field(None, description="Inledande text före utdragen (Markdown).")
-    excerpts: list[Excerpt] = Field(min_length=1, description="Utdrag ur lagen.")
-    note: Text | None = Field(None, description="Text efter utdragen (Markdown).")
+    id: Id = Field(title="Id", description="Unikt id, blir ankare på sidan /lagar/.")
+    law: Text = Field(title="Lag", description="Lagens namn, till exempel ”Patientlagen”.")
+    abbreviation: Text | None = Field(None, title="Förkortning", description="Förkortning, till exempel ”SoL”.")
+    sfs: Sfs | None = Field(None, title="SFS-nummer", description="SFS-nummer, till exempel ”2014:821”.")
+    url: Url = Field(title="Länk", description="Länk till lagtexten hos källan.")
+    intro: Text | None = Field(None, title="Inledning", description="Inledande text före utdragen (Markdown).")
+    excerpts: list[Excerpt] = Field(min_length=1, title="Utdrag", description="Utdrag ur lagen.")
+    note: Text | None = Field(None, title="Efterord", description="Text efter utdragen (Markdown).")
     repealed: Day | None = Field(None, title="Upphävd", description="Dagen då lagen slutade gälla, till exempel "
                                  "2025-07-01. Sidan säger då att utdragen är ur den gamla lagen.")
     replaced_by: ReplacedBy | None = Field(None, title="Ersatt av", description="Lagen som gäller i stället: "
@@ -393,11 +417,11 @@ class Law(Model):
 class Question(Model):
     """One question of content/checklist.yaml."""
 
-    question: Text = Field(description="Frågan.")
+    question: Text = Field(title="Fråga", description="Frågan.")
 
 
 class Definition(Model):
     """One entry of content/definitions.yaml."""
 
-    term: Text = Field(description="Begreppet.")
-    definition: Text = Field(description="Förklaringen (Markdown).")
+    term: Text = Field(title="Begrepp", description="Begreppet.")
+    definition: Text = Field(title="Förklaring", description="Förklaringen (Markdown).")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from . import notices
+from . import cms, notices
 from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .publish import publish
@@ -280,9 +280,17 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
         def do_HEAD(self) -> None:
             self.do_GET()
 
+        def do_POST(self) -> None:
+            if cms.owns(urlsplit(self.path).path):
+                cms.respond(self, preview)
+            else:
+                self.send_error(405)
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
-            if parts.path == RELOAD_PATH:
+            if cms.owns(parts.path):  # the editor, /redigera/: only here, never in the built site
+                cms.respond(self, preview)
+            elif parts.path == RELOAD_PATH:
                 self._send(200, RELOAD_JS.encode(), TYPES[".js"])
             elif parts.path == notices.CSS_PATH:
                 self._send(200, notices.CSS.encode(), TYPES[".css"])

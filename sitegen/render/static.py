@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import contentfs
 from . import Context, Output
 
 # Input groups this renderer reads (see sitegen/incremental.py): it is redone only when one of them changes.
@@ -15,6 +16,6 @@ def render(ctx: Context) -> Iterator[Output]:
     for path in sorted(static.rglob("*")):
         if path.is_file():
             yield f"static/{path.relative_to(static).as_posix()}", path.read_bytes()
-    files = ctx.model.content_dir / "files"
-    for name in ctx.model.files:
-        yield f"files/{name}", (files / name).read_bytes()
+    root = ctx.model.content_dir
+    for name in ctx.model.files:  # checked when the content was loaded; read again without following a link
+        yield f"files/{name}", contentfs.read_bytes(root / "files" / name, root)

@@ -1,0 +1,49 @@
+"""The full content check (the same as `sitegen check`) on the content as it would be after a save.
+
+The changed files are written into a copy of content/ in a temporary folder; content/ itself is untouched
+until the check has passed. The copy links the files it does not change, so it is made in milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .. import build
+from ..errors import ContentError, Problem, SitegenError
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy is as good, only slower
+        shutil.copy2(source, target)
+
+
+def problems_after(content: Path, templates: Path, today: dt.date | None,
+                   changes: Mapping[str, str | bytes]) -> list[Problem]:
+    """The errors of the whole site with `changes` (path below content/ -> new text) made; [] when it is in order."""
+    with tempfile.TemporaryDirectory(prefix="sitegen-redigera-") as folder:
+        overlay = Path(folder) / "content"
+        shutil.copytree(content, overlay, symlinks=True, copy_function=_link_or_copy)
+        for name, data in changes.items():
+            target = overlay / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # never write through a link into the real file
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return current_problems(overlay, templates, today)
+
+
+def current_problems(content: Path, templates: Path, today: dt.date | None) -> list[Problem]:
+    """The errors `sitegen check` reports for this content folder (warnings left out)."""
+    try:
+        build.check(content, today, templates)
+    except ContentError as exc:
+        return [p for p in exc.problems if p.severity == "fel"]
+    except SitegenError as exc:
+        return [Problem("", None, None, exc.show())]
+    return []
