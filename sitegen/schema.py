@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -189,7 +190,7 @@ def _feature(value: Any) -> Any:
     return value
 
 
-def _unique(values: list[str]) -> list[str]:
+def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
@@ -205,7 +206,10 @@ Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string
 When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when),
                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}[:.]\d{2})?$"})]
 Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
-Feature = Annotated[str, BeforeValidator(_feature), WithJsonSchema({"type": "string", "enum": list(ACCESSIBILITY)})]
+# A Literal, so the editor's form offers the words as checkboxes; _feature runs first and explains a wrong word.
+FeatureId = Literal["rullstol", "toalett", "horslinga", "teckentolk", "skrivtolk", "lattlast", "allergi", "tyst-rum"]
+assert set(typing.get_args(FeatureId)) == set(ACCESSIBILITY)
+Feature = Annotated[FeatureId, BeforeValidator(_feature), WithJsonSchema({"type": "string", "enum": list(ACCESSIBILITY)})]
 PdfMonths = Annotated[int, BeforeValidator(_pdf_months), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 24})]
 
 # What the editor's forms offer as choices (sitegen/cms): the places of site.yaml ("Digitalt" and "Hela länet"
