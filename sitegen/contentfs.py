@@ -188,7 +188,10 @@ def _entry(listing: Listing, entry: os.DirEntry[str], rel: str, folder: str) -> 
         why = _link_problem(root, entry.path)
         if os.path.isdir(entry.path):  # follows the link only to say so; never entered
             why = why.replace("Filen är", "Mappen är", 1).replace("lägg filen", "lägg filerna", 1)
-    if why is None and entry.is_dir(follow_symlinks=False):
+    if why is None and entry.is_dir(follow_symlinks=False) and entry.name.startswith("."):
+        why = ("Mappen är dold (namnet börjar med en punkt). Dolda mappar och filer publiceras aldrig: ta bort "
+               "mappen eller flytta den ur content/files/.")
+    elif why is None and entry.is_dir(follow_symlinks=False):
         listing.folders.add(rel)
         return "folder"
     if why is None and not entry.is_file(follow_symlinks=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from . import contentfs, review, schema
+from . import attachments, contentfs, review, schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates
@@ -238,6 +239,17 @@ class _Loader:
             self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
         return check_list(doc, model, self.problems) if doc else []
 
+    def attachments(self) -> list[str]:
+        """The files of content/files/ that may be published (attachments.py); an error for each of the others."""
+        names = []
+        for name in self.listing.files_below(contentfs.ATTACHMENTS):
+            path = self.dir / contentfs.ATTACHMENTS / name
+            found = _attachment_problems(path, self.dir, name)
+            self.problems += [Problem(display_path(path, self.dir), None, None, message) for message in found]
+            if not found:
+                names.append(name)
+        return names
+
     def pages(self) -> dict[str, Page]:
         pages: dict[str, Page] = {}
         self.unused("pages", "sidor")
@@ -432,6 +444,26 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
     return events
 
 
+_CHECKED: dict[tuple[str, int, int, int], list[str]] = {}  # attachments already checked, by path and stat
+
+
+def _attachment_problems(path: Path, content_dir: Path, name: str) -> list[str]:
+    """The attachment rules for one file, read without following links; remembered while the file is unchanged."""
+    try:
+        info = os.lstat(path)
+        key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+        if key not in _CHECKED:
+            data = contentfs.read_bytes(path, content_dir, attachments.MAX_BYTES)
+            if len(_CHECKED) > 10_000:
+                _CHECKED.clear()
+            _CHECKED[key] = attachments.check_attachment(name, data)
+        return _CHECKED[key]
+    except contentfs.TooLarge as exc:
+        return attachments.name_problems(name) or [attachments.size_problem(exc.size) or ""]
+    except (contentfs.UnsafeFile, OSError) as exc:
+        return [str(exc)]
+
+
 def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     """Loads and checks all content; raises ContentError with every problem found."""
     loader = _Loader(content_dir)
@@ -451,6 +483,7 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     laws = loader.data_list("laws.yaml", schema.Law)
     checklist = loader.data_list("checklist.yaml", schema.Question)
     definitions = loader.data_list("definitions.yaml", schema.Definition)
+    attachment_names = loader.attachments()
     check_unique(associations, "id", "Id:t", problems)
     check_unique(raw_events, "id", "Id:t", problems)
     check_unique(laws, "id", "Id:t", problems)
@@ -462,6 +495,6 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     if errors or site is None:
         raise ContentError(problems)
     return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
-                     definitions, loader.listing.files_below("files"), today,
+                     definitions, attachment_names, today,
                      warnings=[p for p in problems if p.severity != "fel"],
                      changed=file_dates(content_dir, today))

@@ -8,6 +8,8 @@ Readers see either the whole previous site or the whole new one, never a mix:
 - a build killed at any point leaves only folders with those names behind; the next publish removes
   them, and puts `.public.old-…` back as `public/` if the kill came in that moment.
 Files of `public/` that the new build does not make are gone after the swap, as nothing is copied over.
+Every published site carries the mark `.sitegen` (outdir.MARK), by which the next build knows the folder
+is the site's own and may be replaced.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from .outdir import MARK, MARK_TEXT
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -155,8 +159,8 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] = ()) -> None:
-    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has; on any failure the
-    previous `out` is left as it was.
+    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has, and the mark of a
+    built site; on any failure the previous `out` is left as it was.
 
     `unchanged` lets an incremental build skip writing files whose bytes it knows are the same: they are
     hard-linked from the published site into the staging folder, so the swap stays atomic.
@@ -169,7 +173,7 @@ def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] 
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            _write_all(outputs, staging, out, [rel for rel in unchanged if rel not in outputs])
+            _write_all({**outputs, MARK: MARK_TEXT}, staging, out, [rel for rel in unchanged if rel not in outputs])
             os.chmod(staging, 0o755)
             _swap(staging, out)
         except BaseException:

@@ -23,8 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 from . import cms, notices
 from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
+from .outdir import guard
 from .publish import publish
 from .render import Context, _renderers
+from .render.headers import FILES_HEADERS
 
 # Renderers the preview runs for real only after the page has reloaded: the PDF takes as long as all
 # HTML pages together, and the search index runs a program. Before that they run as for `sitegen check`.
@@ -70,6 +72,7 @@ class Preview:
     def __init__(self, content: Path, out: Path, templates: Path, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 8000,
                  report: Callable[[Outcome], None] = lambda outcome: None) -> None:
+        guard(out, content, templates)  # the preview publishes into `out` as a build does: the same rules
         self.content, self.out, self.templates, self.today = content, out, templates, today
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
@@ -266,6 +269,9 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
 
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-store")
+            if urlsplit(self.path).path.startswith("/files/"):  # attachments never run script (render/headers.py)
+                for name, value in FILES_HEADERS.items():
+                    self.send_header(name, value)
             super().end_headers()
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:

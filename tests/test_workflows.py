@@ -42,6 +42,7 @@ def test_headers_file_gives_hosts_the_policy_the_calendar_type_and_caching(tmp_p
     from conftest import FIXTURE_SITE, TEMPLATES
 
     from sitegen.build import build
+    from sitegen.render.headers import FILES_CSP
 
     build(FIXTURE_SITE, tmp_path / "public", TEMPLATES)
     rules: dict[str, dict[str, str]] = {}
@@ -56,6 +57,10 @@ def test_headers_file_gives_hosts_the_policy_the_calendar_type_and_caching(tmp_p
     everything = rules["/*"]
     assert everything["Content-Security-Policy"].startswith("default-src 'self'")
     assert everything["Cache-Control"] == "public, max-age=300"
-    # Hosts join the values of every matching rule, so a header may be set by one rule only.
-    names = [name for headers in rules.values() for name in headers]
+    # Attachments get a second policy that forbids script; joined to the first it is two policies, both enforced.
+    assert rules["/files/*"] == {"Content-Security-Policy": FILES_CSP}
+    assert "sandbox" in FILES_CSP and "script-src" not in FILES_CSP and FILES_CSP.startswith("default-src 'none'")
+    # Hosts join the values of every matching rule, so any other header may be set by one rule only.
+    names = [name for pattern, headers in rules.items() for name in headers
+             if (pattern, name) != ("/files/*", "Content-Security-Policy")]
     assert len(names) == len(set(names))

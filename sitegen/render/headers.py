@@ -35,7 +35,15 @@ HEADERS = {
     "Cache-Control": CACHE,
 }
 # Calendar apps and phones recognise a subscription by its type, whatever the host guesses from the name.
-RULES = [("/*", HEADERS), ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8"})]
+# Attachments are the coordinator's files, served from the site's own origin: they may show images, styles and
+# sound, but never run a script or load anything from elsewhere (an SVG opened on its own is a document that
+# could otherwise script). A host joins this policy to the site-wide one with a comma, which for this header
+# alone means "two policies, both enforced", so the result is only stricter. "/*" already sends nosniff; the
+# preview server (sitegen/serve.py) sends both headers for /files/ itself.
+FILES_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; media-src 'self'; sandbox"
+FILES_HEADERS = {"Content-Security-Policy": FILES_CSP, "X-Content-Type-Options": "nosniff"}
+RULES = [("/*", HEADERS), ("/*.ics", {"Content-Type": "text/calendar; charset=utf-8"}),
+         ("/files/*", {"Content-Security-Policy": FILES_CSP})]
 
 
 def render(ctx: Context) -> Iterator[Output]:
