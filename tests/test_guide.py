@@ -139,7 +139,7 @@ def test_every_example_can_be_pasted_into_the_real_content(tmp_path):
 
 def test_field_tables_match_the_models():
     text = GUIDE.read_text(encoding="utf-8")
-    assert text.count("<!-- fält: ") == 8
+    assert text.count("<!-- fält: ") == 9
     assert fields.fill(text) == text, "Run `python -m sitegen.fields content/README.md` to update the tables."
 
 
