@@ -8,7 +8,7 @@ tables and dates. Each message is Swedish, on the Markdown file's own line, and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +55,19 @@ class Heading:
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
+def _lines(text: str) -> list[tuple[int, str]]:
+    """_scan of one text, worked out once for all the rules (remembered for the last text)."""
+    global _LAST
+    last = _LAST  # one tuple, replaced whole: a second thread never sees a text with another text's lines
+    if last[0] != text:
+        last = _LAST = (text, list(_scan(text)))
+    return last[1]
+
+
+_LAST: tuple[str, list[tuple[int, str]]] = ("", [])
+
+
+def _scan(text: str) -> Iterator[tuple[int, str]]:
     """(0-based line, line without blockquote marks and code spans) of every line outside code blocks.
 
     A line indented four spaces is code, except inside a list, where it continues the list item.
@@ -76,7 +88,9 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
             if not in_list:
                 continue
             row = row.strip()
-        yield index, _CODE_SPAN.sub("", _QUOTE.sub("", row))
+        if ">" in row:
+            row = _QUOTE.sub("", row)
+        yield index, _CODE_SPAN.sub("", row) if "`" in row else row
 
 
 def headings(text: str) -> list[Heading]:
@@ -84,13 +98,14 @@ def headings(text: str) -> list[Heading]:
     found: list[Heading] = []
     previous: tuple[int, str] | None = None
     for index, row in _lines(text):
-        atx = _ATX.match(row)
-        setext = _SETEXT.match(row)
+        start = row.lstrip()[:1]
+        atx = _ATX.match(row) if start == "#" else None
+        setext = _SETEXT.match(row) if start in ("=", "-") else None
         if atx:
             found.append(Heading(index, len(atx.group(1)), atx.group(2).strip(), "atx"))
         elif setext and previous and previous[0] == index - 1 and previous[1].strip() and not _ATX.match(previous[1]):
             found.append(Heading(index - 1, 1 if row.strip()[0] == "=" else 2, previous[1].strip(), "setext"))
-        for match in _HTML_HEADING.finditer(row):
+        for match in _HTML_HEADING.finditer(row) if "<" in row else ():
             found.append(Heading(index, int(match.group(1)), _TAG.sub("", match.group(2)).strip(), "html"))
         previous = (index, row)
     return found
@@ -145,6 +160,8 @@ def _visible(text: str) -> str:
 
 def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]:
     for index, row in _lines(source.text):
+        if "[" not in row and "<" not in row:
+            continue
         line = source.line_at(index)
         for match in _LINK.finditer(row):
             bang, label, target = match.group(1), match.group(2), match.group(3).strip("<>")
@@ -156,7 +173,7 @@ def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]
                 if image.group(1):
                     yield from _image_problems(source, line, image.group(2).strip(), image.group(3).strip("<>"),
                                                content_dir)
-        for match in _HTML_LINK.finditer(row):
+        for match in _HTML_LINK.finditer(row) if "<" in row else ():
             if not _visible(match.group(1)):
                 yield _error(source, line, "Länken (<a>) har ingen text. Skärmläsare läser då upp adressen eller "
                                            "ingenting. Skriv vad länken leder till mellan <a …> och </a>.")
@@ -219,7 +236,7 @@ def _block_problems(source: MarkdownText) -> Iterator[Problem]:
                              "rubriken så att man vet vad tabellen visar innan den läses. Skriv en rad som "
                              "börjar med Tabell: ovanför tabellen, till exempel ”Tabell: Mötestider våren 2026”, "
                              "och en tom rad mellan den och tabellen.")
-        for match in _WEEKDAY_DATE.finditer(_TAG.sub("", row)):
+        for match in _WEEKDAY_DATE.finditer(_TAG.sub("", row)) if "dag " in row.lower() else ():
             yield _error(source, source.line_at(index), f"”{match.group(0)}” är ett datum som webbplatsen inte kan "
                          "märka upp åt skärmläsare och kalenderprogram i en text. Skriv datumet utan veckodag "
                          f"(”{match.group(1)}”), eller lägg händelsen i kalendern, där datumet visas med veckodag.")
@@ -267,3 +284,35 @@ def check_site(model: SiteModel) -> list[Problem]:
 
     problems = [p for source in markdown_texts(model) for p in check_text(source, model.content_dir)]
     return [*problems, *_menu_clashes(model), *_footer_duplicates(model)]
+
+
+_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+
+
+def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
+    """An error for each heading whose id (made from its text) is already used on the page it is shown on.
+
+    A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
+    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too.
+    """
+    from html import unescape
+
+    from . import markup
+    from .links import _output_for
+
+    problems = []
+    for source in texts:
+        made = _HEADING_ID.findall(markup.to_html(source.text)) if "#" in source.text or "<h" in source.text else []
+        output = _output_for(source.url, outputs) if made else None
+        if output is None or not output.endswith(".html"):
+            continue
+        page = outputs[output].decode("utf-8", errors="replace")
+        lines = {heading.text: heading.index for heading in headings(source.text)}
+        for _, anchor, inner in made:
+            if page.count(f'id="{anchor}"') > 1:
+                text = unescape(_TAG.sub("", inner)).strip()
+                problems.append(_error(source, source.line_at(lines.get(text, 0)), f"Rubriken ”{text}” får id:t "
+                                       f"”{anchor}”, som något annat på sidan {source.url} redan har. Då hamnar "
+                                       f"länkar till #{anchor} fel, och sidan blir inte giltig HTML. Ändra rubrikens "
+                                       "text lite, till exempel med ett ord till."))
+    return problems

@@ -148,3 +148,15 @@ def test_an_event_description_is_checked_on_the_file_line(project):
         check(project.content, dt.date(2026, 3, 1))
     problem = next(p for p in raised.value.problems if "Program" in p.message)
     assert (problem.file, problem.line, problem.field) == ("content/events/2026.yaml", 10, "description")
+
+
+def test_a_heading_with_an_id_the_page_already_has_is_an_error(project):
+    project.write("news/2026-02-01-nytt.md", "---\ntitle: Nytt\ndate: 2026-02-01\nsummary: Kort.\n---\nText.\n")
+    project.write("pages/index.md", "---\ntitle: Välkommen\nmenu: 1\n---\nStartsidans text.\n\n## Aktuellt\n\nMer.\n")
+    model = check(project.content, dt.date(2026, 3, 1))
+    with pytest.raises(ContentError) as raised:
+        render(model, TEMPLATES, check_only=True)
+    problem = next(p for p in raised.value.problems if "Aktuellt" in p.message)
+    assert str(problem) == ("content/pages/index.md, rad 7: Rubriken ”Aktuellt” får id:t ”aktuellt”, som något annat på "
+                            "sidan / redan har. Då hamnar länkar till #aktuellt fel, och sidan blir inte giltig HTML. "
+                            "Ändra rubrikens text lite, till exempel med ett ord till.")
