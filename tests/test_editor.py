@@ -492,9 +492,10 @@ def test_copying_an_event_to_a_new_date_makes_a_new_event_and_leaves_the_origina
 
 
 def test_a_news_item_and_a_page_are_made_from_their_forms(preview):
-    status, location, _ = post(preview, "/redigera/nyheter/ny/", {"title": "Nytt dialogmöte i Hudiksvall",
-                               "date": "2026-11-20", "summary": "Välkommen.", "_body": "Mer i [kalendern](/kalender/)."})
-    assert status == 303 and location.endswith("/redigera/nyheter/andra/2026-11-20-nytt-dialogmote-i-hudiksvall/?sparat=ny")
+    status, location, page = post(preview, "/redigera/nyheter/ny/", {"title": "Nytt dialogmöte i Hudiksvall",
+                                  "date": "2026-11-20", "summary": "Välkommen.", "_body": "Mer i [kalendern](/kalender/)."})
+    assert status == 303, re.findall(r'<div class="error-summary.*?</div>', page, re.S)
+    assert location.endswith("/redigera/nyheter/andra/2026-11-20-nytt-dialogmote-i-hudiksvall/?sparat=ny")
     assert (preview.content / "news" / "2026-11-20-nytt-dialogmote-i-hudiksvall.md").read_text(encoding="utf-8") == (
         "---\ntitle: Nytt dialogmöte i Hudiksvall\ndate: 2026-11-20\nsummary: Välkommen.\n---\nMer i [kalendern](/kalender/).\n")
     status, location, _ = post(preview, "/redigera/sidor/ny/", {"title": "Om nätverket", "menu": "7", "_body": "Text."})
@@ -516,3 +517,17 @@ def test_every_mistake_of_a_form_is_reported_at_once(preview):
     for html_id, message in (("f-title", "Fyll i ”Titel”."), ("f-municipality", "Välj ”Kommun”."),
                              ("f-end", "före starten"), ("f-organizers", "Det finns ingen förening med id")):
         assert re.search(rf'<a href="#{html_id}">[^<]*{re.escape(message)}', summary), (html_id, summary)
+
+
+def test_the_check_before_a_save_is_not_disturbed_by_a_build_running_at_the_same_time(preview, tmp_path):
+    """A build points tempfile's folder at its own scratch folder and removes it when done (sitegen/outdir.py)."""
+    import tempfile
+
+    from sitegen.cms.check import problems_after
+
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path / "already-removed-by-the-build")
+    try:
+        assert problems_after(preview.content, TEMPLATES, TODAY, {}) == []
+    finally:
+        tempfile.tempdir = previous
