@@ -143,12 +143,19 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     is left as it was: only what changed since the last build of `out` is rendered, in memory, without the
     slow binary outputs (the PDF and the search index).
 
-    A folder that is not the site's own (see outdir.py) is refused before anything is read or written.
+    A folder that is not the site's own (see outdir.py) is refused before anything is read or written. A build
+    holds the folder's lock from start to end, so a second build into it waits for the first, then begins
+    from what the first published; its temporary files live in the cache beside the folder.
     """
-    from .outdir import guard
+    from .outdir import guard, locked, scratch
 
     guard(out, content, templates)
-    return _build(content, out, templates, today, clean, dry_run, progress)
+    if dry_run:  # writes nothing, so it neither waits for a build nor makes anyone wait
+        return _build(content, out, templates, today, clean, dry_run, progress)
+    with locked(out):
+        guard(out, content, templates)  # the folder may have changed while this build waited
+        with scratch(out):
+            return _build(content, out, templates, today, clean, dry_run, progress)
 
 
 def _build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool,

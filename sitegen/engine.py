@@ -150,7 +150,7 @@ def make_context(session: Session, model: SiteModel) -> Context:
     from .render import Context, environment
 
     templates_exist(session.templates)
-    env = environment(session.templates, session.jinja_cache)
+    env = environment(session.templates, session.jinja_cache, model.content_dir)
     return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources)
 
 
@@ -346,7 +346,7 @@ def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool) -> 
     from .render import Context, environment
 
     render = importlib.import_module(module).render
-    return list(render(Context(model, templates, environment(templates, None), dry=dry)))
+    return list(render(Context(model, templates, environment(templates, None, model.content_dir), dry=dry)))
 
 
 def _warm_up(renderer: Renderer) -> None:

@@ -18,7 +18,7 @@ from . import attachments, contentfs, review, schema
 from .contents import BY_GROUP, Input, path_of
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
-from .history import file_dates
+from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -27,6 +27,7 @@ KEEP_PAST = dt.timedelta(days=365)  # past events stay in the calendar feeds for
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
+DIRECTORY_FILTERS = ("kommun", "malgrupp")  # /foreningar/kommun/<kommun>/, /foreningar/malgrupp/<målgrupp>/
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -373,12 +374,18 @@ def _places(site: schema.Site) -> list[str]:
     return [*site.municipalities, *EXTRA_PLACES]
 
 
+def place_message(value: str, places: list[str]) -> str | None:
+    """Why `value` is no place of the site, in Swedish; None when it is one. `sitegen new` says the same."""
+    if value in places:
+        return None
+    return f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} Använd en av: {', '.join(places)}."
+
+
 def _check_place(value: str, site: schema.Site, file: str, line: int, field_name: str,
                  problems: list[Problem]) -> None:
-    places = _places(site)
-    if value not in places:
-        problems.append(Problem(file, line, field_name, f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} "
-                                f"Använd en av: {', '.join(places)}."))
+    message = place_message(value, _places(site))
+    if message:
+        problems.append(Problem(file, line, field_name, message))
 
 
 def _nonexistent(when: dt.date | dt.datetime | None, tz: ZoneInfo) -> bool:
@@ -412,6 +419,10 @@ def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
     return days
 
 
+def not_a_repeat_day(day: dt.date) -> str:
+    return f"{day} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. Kontrollera datumet."
+
+
 def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
     return when + dt.timedelta(days=days)
 
@@ -441,8 +452,7 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         for index, skipped in enumerate(data.repeat.except_):
             if skipped not in days:
                 problems.append(Problem(file, data.line_of(f"repeat.except.{index}"), "repeat.except",
-                                        f"{skipped} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. "
-                                        "Kontrollera datumet."))
+                                        not_a_repeat_day(skipped)))
         days = [d for d in days if d not in data.repeat.except_]
     for day in days:
         offset = (day - first).days
@@ -457,11 +467,25 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         event.occurrences.append(Occurrence(event, occ_start, occ_end))
 
 
+def _check_deadline(data: schema.Event, problems: list[Problem]) -> None:
+    """The last day to register cannot be after the (first) start."""
+    deadline = data.registration.deadline if data.registration else None
+    first = data.start.date() if isinstance(data.start, dt.datetime) else data.start
+    if deadline is not None and deadline > first:
+        problems.append(Problem(data.source[0], data.line_of("registration.deadline"), "registration.deadline",
+                                f"Sista anmälningsdag ({deadline.isoformat()}) är efter att händelsen börjar "
+                                f"({first.isoformat()}). Skriv en dag före starten, eller samma dag."))
+
+
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
                  tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
     """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
     by_id = {a.id: a for a in associations}
     for association in associations:
+        if association.id in DIRECTORY_FILTERS:
+            problems.append(Problem(association.source[0], association.line_of("id"), "id", f"Id:t ”{association.id}” "
+                                    f"går inte att använda för en förening: adressen /foreningar/{association.id}/ visar "
+                                    "föreningslistan uppdelad. Välj ett annat id, till exempel med föreningens namn."))
         for index, place in enumerate(association.municipalities):
             _check_place(place, site, association.source[0], association.line_of(f"municipalities.{index}"),
                          "municipalities", problems)
@@ -479,6 +503,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                                         f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
         event = CalendarEvent(data, organizers)
         _expand(event, tz, problems)
+        _check_deadline(data, problems)
         events.append(event)
     return events
 
@@ -534,12 +559,23 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
     problems += review.check_laws(laws, today)
-    errors = [p for p in problems if p.severity == "fel"]
     if memo is not None:
         memo.forget_unused()
-    if errors or site is None:
+    if site is None:
         raise ContentError(problems)
-    return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
-                     definitions, attachment_names, today,
-                     warnings=[p for p in problems if p.severity != "fel"],
-                     changed=file_dates(content_dir, today))
+    model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
+                      definitions, attachment_names, today)
+    return _checked(model, problems, content_dir, today)
+
+
+def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date) -> SiteModel:
+    """The model after the rules that read all of it; raises ContentError when there is an error."""
+    from .rules import check_site  # headings, links, images: what the accessibility gates would reject
+
+    problems += check_site(model)
+    problems += removed_events(content_dir, today)  # an event deleted instead of cancelled
+    if any(p.severity == "fel" for p in problems):
+        raise ContentError(problems)
+    model.warnings = [p for p in problems if p.severity != "fel"]
+    model.changed = file_dates(content_dir, today)
+    return model

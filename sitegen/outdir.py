@@ -12,9 +12,17 @@ the staging folders, the lock and the cache that would sit beside it.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from .errors import BuildError
 
@@ -137,3 +145,96 @@ def guard(out: Path, content: Path, templates: Path) -> Path:
         raise BuildError(f"Webbplatsen byggs inte till mappen {_shown(out, resolved)}: den {reason}. {_ADVICE}")
     return resolved
 
+
+
+# --- one build at a time per output folder --------------------------------------------------------------------
+
+_held = threading.local()  # the locks this thread holds: taking one again (publish inside a build) is free
+
+
+def lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+def _wait_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, LOCK_WAIT_SECONDS)))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+
+
+def _acquire(file: IO[str], out: Path, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+    file.seek(0)
+    holder = file.read().strip()
+    who = f" (process {holder})" if holder.isdigit() else ""
+    seconds = f"{wait:.0f} sekund" if round(wait) == 1 else f"{wait:.0f} sekunder"
+    raise BuildError(f"Ett annat bygge till mappen {out}{who} pågår fortfarande; sitegen väntade i {seconds} "
+                     "på att det skulle bli klart. Ingenting har ändrats. Vänta tills det andra bygget är klart och kör "
+                     "kommandot igen, eller bygg till en annan mapp med --out.")
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Holds the output folder's lock: a second build into it waits, then gives up with a Swedish message.
+
+    The lock is an flock on a file beside the folder, so it ends with the process that holds it, even after
+    kill -9 (forked workers die with the build, see parallel.py, so none of them keeps it either).
+    """
+    out = out.resolve()
+    held: set[Path] = getattr(_held, "paths", set())
+    if out in held:
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(out), "a+", encoding="ascii") as file:
+        _acquire(file, out, _wait_seconds())
+        try:
+            file.truncate(0)
+            file.write(str(os.getpid()))
+            file.flush()
+            _held.paths = held | {out}
+            yield
+        finally:
+            _held.paths = held
+            fcntl.flock(file, fcntl.LOCK_UN)
+
+
+_scratch: Path | None = None  # the folder of the build running now, if any
+
+
+@contextlib.contextmanager
+def scratch(out: Path, whole_process: bool = True) -> Iterator[Path]:
+    """Temporary files of one build (the search index's site, the PDF's fonts) in the cache beside `out`.
+
+    Held under the lock: what a killed build left there is removed first, and everything when the build ends.
+    With `whole_process` (a build, which runs nothing else) it is the process's temporary folder, which the
+    processes forked during the build inherit too. The preview runs the editor beside its rebuilds, so there
+    only the search index is pointed at it (scratch_folder()), and the editor's temporary files stay apart.
+    """
+    global _scratch
+    folder = out.resolve().parent / CACHE_DIR / f"tmp-{out.resolve().name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    previous, previous_scratch = tempfile.tempdir, _scratch
+    if whole_process:
+        tempfile.tempdir = str(folder)
+    _scratch = folder
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir, _scratch = previous, previous_scratch
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch_folder() -> Path | None:
+    """The running build's folder for temporary files (see scratch), or None outside a build."""
+    return _scratch

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from .outdir import MARK, MARK_TEXT
+from .outdir import MARK, MARK_TEXT, locked
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -49,17 +47,6 @@ def recover(out: Path) -> None:
         os.rename(retired.pop(), out)  # killed between the two renames of the fallback: the old site comes back
     for leftover in [*retired, *_staging_dirs(out)]:
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """One publish at a time per target; the lock goes with the process, even after kill -9."""
-    with open(out.parent / f".{out.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -169,7 +156,7 @@ def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] 
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "finns redan och är ingen mapp", str(out))
-    with _locked(out):
+    with locked(out):  # free when the build calling this holds it already
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:

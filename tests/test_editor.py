@@ -200,7 +200,7 @@ EVENT = {"title": "Vårträff", "start": "2027-03-12 18:00", "end": "2027-03-12 
     ("/redigera/nyheter/ny/", {"title": "", "date": "2027-01-10", "summary": "Kort."}, "title", "Fyll i ”Rubrik”."),
     ("/redigera/sidor/ny/", {"title": "Om oss", "_body": "[Länk](/finns-inte/)"}, "_body", "finns-inte"),
     ("/redigera/sidor/andra/index/", {"title": ""}, "title", "Fyll i ”Rubrik”."),
-    ("/redigera/lagar/ny/", {"law": "Lagen", "url": "https://example.org/lag"}, "excerpts", ""),
+    ("/redigera/lagar/ny/", {"law": "Lagen", "url": "https://example.org/lag"}, "excerpts.0.chapter", "excerpts"),
     ("/redigera/definitioner/ny/", {"term": "Ord", "definition": ""}, "definition", "Fyll i ”Förklaring”."),
     ("/redigera/checklista/andra/1/", {"question": ""}, "question", "Fyll i ”Fråga”."),
     ("/redigera/trappan/andra/1/", {"name": "Information", "user_gets": "", "characteristics": "A", "methods": "B"},
@@ -314,9 +314,9 @@ def test_an_uploaded_pdf_can_be_linked_from_a_page(preview, tab):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("program.exe", b"MZ\x90\x00", "kan inte publiceras som bilaga"),
+    ("program.exe", b"MZ\x90\x00", "publiceras inte som bilaga"),
     ("inte-en.pdf", b"<html>hej</html>", "är inte en sådan fil"),
-    ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "skript"),
+    ("bild.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "skript"),
     ("tom.pdf", b"", "Filen är tom"),
 ])
 def test_an_upload_of_the_wrong_kind_is_refused(preview, name, data, message):
@@ -405,3 +405,129 @@ def test_nothing_of_the_editor_is_in_the_built_site(preview, tmp_path):
             text = path.read_bytes() if path.is_file() else b""
             assert b"/redigera/" not in text and b"_token" not in text, path
     assert not any(p.name == "editor.css" for p in preview.out.rglob("*"))
+
+
+def test_an_event_moved_to_another_year_moves_to_that_years_file_with_its_id(preview):
+    old, new = preview.content / "events" / "2026.yaml", preview.content / "events" / "2027.yaml"
+    entry = store.find(preview.content, store.COLLECTIONS["handelser"], "dialogmote-bollnas-2026-ht")
+    fields = {k: v[0] if len(v) == 1 else v for k, v in to_form(specs(store.COLLECTIONS["handelser"].model),
+                                                                  entry.data).items() if v}
+    status, location, _ = post(preview, "/redigera/handelser/andra/dialogmote-bollnas-2026-ht/",
+                               {**fields, "start": "2027-01-14 18:00", "end": "2027-01-14 20:00"})
+    assert status == 303 and location.endswith("?sparat=flyttad")
+    assert "dialogmote-bollnas-2026-ht" not in old.read_text(encoding="utf-8")
+    moved = new.read_text(encoding="utf-8")
+    assert moved.count("- id: dialogmote-bollnas-2026-ht") == 1 and "  start: 2027-01-14 18:00\n" in moved
+    assert "\n\n\n" not in old.read_text(encoding="utf-8")
+    assert "Dialogmöte Bollnäs" in poll(preview, "/kalender/2027/dialogmote-bollnas-2026-ht/", "14 januari")
+
+
+def test_a_line_break_written_with_two_spaces_survives_an_unchanged_save(tmp_path):
+    text = "- id: a\n  name: A\n  description: |\n    Rad ett  \n    rad två\n"
+    collection = store.COLLECTIONS["foreningar"]
+    (tmp_path / "associations.yaml").write_text(text, encoding="utf-8")
+    entry = store.find(tmp_path, collection, "a")
+    fields = specs(collection.model)
+    data = from_form(fields, to_form(fields, entry.data))
+    assert store.replaced(text, 0, lambda m: store.merge(m, fields, data)) == text
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_file_with_windows_line_endings_or_a_byte_order_mark_keeps_them(tmp_path, ending):
+    text = ("\ufeff# Föreningar" + ending + ending + "- id: a" + ending + "  name: A" + ending + "  description: Text." + ending
+            + ending + "- id: b" + ending + "  name: B" + ending + "  description: Text." + ending)
+    path = tmp_path / "associations.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    collection = store.COLLECTIONS["foreningar"]
+    fields = specs(collection.model)
+    entry = store.find(tmp_path, collection, "a")
+    data = {**from_form(fields, to_form(fields, entry.data)), "focus": "Ångest"}
+    new = store.replaced(store.read(path), 0, lambda m: store.merge(m, fields, data))
+    store.write_atomically(path, new)
+    expected = text.replace("  description: Text." + ending + ending, "  description: Text." + ending + "  focus: Ångest"
+                            + ending + ending, 1)
+    assert path.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("title", ["2026-03-12", "Tema: vår", "yes", "true", "123", "# inte en kommentar", "- lista",
+                                   "'citat'", '"citat"', "null", "[klammer]", "&ankare", "*alias", "!tagg", "%procent"])
+def test_any_title_is_written_as_text_and_read_back_the_same(tmp_path, title):
+    collection = store.COLLECTIONS["foreningar"]
+    fields = specs(collection.model)
+    entry = store.new_map(fields, from_form(fields, {"name": [title], "description": ["Text."]}), [("id", "a")])
+    text = store.appended("# Föreningar\n", entry)
+    from ruamel.yaml import YAML
+
+    assert YAML(typ="safe", pure=True).load(text) == [{"id": "a", "name": title, "description": "Text."}]
+
+
+def test_a_page_with_windows_line_endings_is_edited_in_place(tmp_path):
+    from sitegen import schema
+
+    original = "---\r\ntitle: Om oss  # rubriken\r\nmenu: 3\r\n---\r\nText.\r\n"
+    fields = specs(schema.PageMeta)
+    values = to_form(fields, store.read_front(original))
+    assert values["title"] == ["Om oss"] and values["menu"] == ["3"]
+    new = store.markdown_text(original, fields, {**from_form(fields, values), "description": "En mening."},
+                              store.split_markdown(original)[1])
+    assert new == "---\r\ntitle: Om oss  # rubriken\r\ndescription: En mening.\r\nmenu: 3\r\n---\r\nText.\r\n"
+
+
+def test_copying_an_event_to_a_new_date_makes_a_new_event_and_leaves_the_original(preview, tab):
+    path = preview.content / "events" / "2027.yaml"
+    tab.open(url(preview, "/redigera/handelser/andra/workshop-brukarinflytande-2027-vt/"))
+    page = tab.page
+    page.get_by_role("link", name="Kopiera till ett nytt datum").click()
+    assert page.get_by_label("Titel").input_value() == "Workshop om nyttan av brukarinflytande"
+    before = path.read_text(encoding="utf-8")
+    page.get_by_label("Start", exact=True).fill("2027-10-21 09:00")
+    page.get_by_label("Slut").fill("2027-10-21 12:00")
+    page.get_by_role("button", name="Spara").click()
+    assert "Sparat" in page.content()
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    copy = after[len(before):]
+    assert copy.startswith("\n- id: workshop-om-nyttan-av-brukarinflytande-hela-lanet-2027-ht\n")
+    assert "  start: 2027-10-21 09:00\n" in copy and "cancelled" not in copy
+
+
+def test_a_news_item_and_a_page_are_made_from_their_forms(preview):
+    status, location, page = post(preview, "/redigera/nyheter/ny/", {"title": "Nytt dialogmöte i Hudiksvall",
+                                  "date": "2026-11-20", "summary": "Välkommen.", "_body": "Mer i [kalendern](/kalender/)."})
+    assert status == 303, re.findall(r'<div class="error-summary.*?</div>', page, re.S)
+    assert location.endswith("/redigera/nyheter/andra/2026-11-20-nytt-dialogmote-i-hudiksvall/?sparat=ny")
+    assert (preview.content / "news" / "2026-11-20-nytt-dialogmote-i-hudiksvall.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Nytt dialogmöte i Hudiksvall\ndate: 2026-11-20\nsummary: Välkommen.\n---\nMer i [kalendern](/kalender/).\n")
+    status, location, _ = post(preview, "/redigera/sidor/ny/", {"title": "Om nätverket", "menu": "7", "_body": "Text."})
+    assert status == 303 and location.endswith("/redigera/sidor/andra/om-natverket/?sparat=ny")
+    assert (preview.content / "pages" / "om-natverket.md").read_text(encoding="utf-8") == \
+        "---\ntitle: Om nätverket\nmenu: 7\n---\nText.\n"
+    assert "Om nätverket" in poll(preview, "/om-natverket/", "Om nätverket")
+    status, _, page = post(preview, "/redigera/sidor/ny/", {"_slug": "om-natverket", "title": "Igen"})
+    assert status == 400 and "Det finns redan en sida med adressen /om-natverket/" in page
+
+
+def test_every_mistake_of_a_form_is_reported_at_once(preview):
+    before = snapshot(preview.content)
+    status, _, page = post(preview, "/redigera/handelser/ny/", {"title": "", "start": "2027-03-12 18:00",
+                                                                "end": "2027-03-12 16:00", "municipality": "",
+                                                                "organizers": "finns-inte"})
+    assert status == 400 and snapshot(preview.content) == before
+    summary = page[page.index('class="error-summary"'):page.index("</ul>", page.index('class="error-summary"'))]
+    for html_id, message in (("f-title", "Fyll i ”Titel”."), ("f-municipality", "Välj ”Kommun”."),
+                             ("f-end", "före starten"), ("f-organizers", "Det finns ingen förening med id")):
+        assert re.search(rf'<a href="#{html_id}">[^<]*{re.escape(message)}', summary), (html_id, summary)
+
+
+def test_the_check_before_a_save_is_not_disturbed_by_a_build_running_at_the_same_time(preview, tmp_path):
+    """A build points tempfile's folder at its own scratch folder and removes it when done (sitegen/outdir.py)."""
+    import tempfile
+
+    from sitegen.cms.check import problems_after
+
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path / "already-removed-by-the-build")
+    try:
+        assert problems_after(preview.content, TEMPLATES, TODAY, {}) == []
+    finally:
+        tempfile.tempdir = previous

@@ -7,11 +7,16 @@ instead of deleting the folder (for `/` above all).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, ScratchProject
+from conftest import ROOT, TEMPLATES, ScratchProject
 
 from sitegen.errors import BuildError
 from sitegen.outdir import MARK
@@ -168,3 +173,85 @@ def test_a_folder_with_a_foreign_file_beside_an_old_site_is_refused(layout, trip
     (site / "brev.docx").write_bytes(b"PK")
     with pytest.raises(BuildError, match="till exempel ”brev.docx”"):
         build(layout.content, site, layout.templates, dt.date(2026, 3, 1))
+
+
+# --- one build at a time per output folder ---------------------------------------------------------------------
+
+def _start(content: Path, out: Path, **env: str) -> subprocess.Popen[str]:
+    environment = {**os.environ, "SITEGEN_NO_HISTORY": "1", **env}
+    return subprocess.Popen([sys.executable, "build.py", "--content", str(content), "--out", str(out), "--today", TODAY],
+                            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _ok(content: Path, out: Path) -> str:
+    build = _start(content, out)
+    stdout, stderr = build.communicate(timeout=600)
+    assert build.returncode == 0, stderr
+    return stdout
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _variant(root: Path, about: str = "Om oss.", contact: str = "Kontakt.") -> Path:
+    project = ScratchProject(root)
+    project.write("pages/om.md", f"---\ntitle: Om\n---\n{about}\n")
+    project.write("pages/kontakt.md", f"---\ntitle: Kontakt\n---\n{contact}\n")
+    return project.content
+
+
+def test_two_builds_into_one_folder_publish_one_whole_site(tmp_path):
+    """Started together, two builds of different content take turns: the folder holds one of the two sites,
+    whole, and the cache agrees with it (before the lock, the second build linked the first one's files)."""
+    # Each changes what the other leaves as it was, so a build that reused the other's files would show it.
+    first = _variant(tmp_path / "a", about="Om oss, ändrad i bygge A.")
+    second = _variant(tmp_path / "b", contact="Kontakt, ändrad i bygge B.")
+    out = tmp_path / "public"
+    _ok(_variant(tmp_path / "gammal"), out)
+    builds = [_start(first, out, SITEGEN_LOCK_WAIT="600"), _start(second, out, SITEGEN_LOCK_WAIT="600")]
+    for build in builds:
+        _, stderr = build.communicate(timeout=600)
+        assert build.returncode == 0 or "Ett annat bygge till mappen" in stderr, stderr
+    published = _files(out)
+    references = {}
+    for name, content in (("a", first), ("b", second)):
+        _ok(content, tmp_path / f"referens-{name}")
+        references[name] = _files(tmp_path / f"referens-{name}")
+    assert published in (references["a"], references["b"]), "the folder mixes the two builds"
+    winner = first if published == references["a"] else second
+    assert "inget behövde ändras" in _ok(winner, out) and _files(out) == published  # the cache describes what is there
+
+
+def _paused(content: Path, out: Path, marker: Path) -> subprocess.Popen[str]:
+    build = _start(content, out, SITEGEN_TEST_PAUSE=f"writing:{marker}")
+    deadline = time.monotonic() + 300
+    while not marker.exists():
+        assert build.poll() is None, build.communicate()
+        assert time.monotonic() < deadline, "the build never reached the pause"
+        time.sleep(0.05)
+    return build
+
+
+def test_a_second_build_waits_then_says_in_swedish_that_another_is_running(tmp_path):
+    content = _variant(tmp_path / "a")
+    out = tmp_path / "public"
+    holder = _paused(content, out, tmp_path / "paused")  # holds the lock, half-way through publishing
+    try:
+        started = time.monotonic()
+        second = subprocess.run([sys.executable, "build.py", "--content", str(content), "--out", str(out),
+                                 "--today", TODAY], cwd=ROOT, env={**os.environ, "SITEGEN_LOCK_WAIT": "1"},
+                                capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1, second.stderr
+        assert f"Ett annat bygge till mappen {out} (process {holder.pid}) pågår fortfarande" in second.stderr
+        assert "väntade i 1 sekund på att" in second.stderr and "Traceback" not in second.stderr
+        assert time.monotonic() - started >= 1
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()
+    # The killed build's lock went with it: the next build does not wait.
+    third = subprocess.run([sys.executable, "build.py", "--content", str(content), "--out", str(out), "--today", TODAY],
+                           cwd=ROOT, env={**os.environ, "SITEGEN_LOCK_WAIT": "0"}, capture_output=True, text=True,
+                           timeout=300)
+    assert third.returncode == 0, third.stderr
+    assert (out / "index.html").is_file() and (out / MARK).is_file()

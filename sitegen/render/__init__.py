@@ -35,11 +35,20 @@ class Context:
 
     def __post_init__(self) -> None:
         if self.env is None:
-            object.__setattr__(self, "env", environment(self.templates, None))
+            object.__setattr__(self, "env", environment(self.templates, None, self.model.content_dir))
 
 
-def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
-    """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`."""
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, content_dir: Path) -> jinja2.Environment:
+    """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`.
+
+    Images in Markdown get their width and height from the files in `content_dir`.
+    """
+    from ..images import size_of
+
+    def image_size(src: str) -> tuple[int, int] | None:
+        """Width and height of an image in content/files/ ("/files/bild.png"), for its <img>."""
+        return size_of(content_dir, src)
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -50,7 +59,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None) ->
         bytecode_cache=bytecode_cache,
     )
     env.filters.update(
-        markdown=lambda text: Markup(markup.to_html(text)),
+        markdown=lambda text: Markup(markup.add_sizes(markup.to_html(text), image_size)),
         inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
         day=dates.day,
         short_day=dates.short_day,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..incremental import digest
+from ..parallel import child_setup
 
 
 class PagefindFailed(Exception):
@@ -33,7 +34,7 @@ class Service:
 
     def __init__(self, program: Path) -> None:
         self._process = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL, preexec_fn=child_setup())  # ends with us
         self._buffer = b""
         self._next_id = 0
         self._lock = threading.Lock()  # one conversation at a time
