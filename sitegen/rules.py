@@ -309,32 +309,30 @@ def check_site(model: SiteModel) -> list[Problem]:
     return [*problems, *_menu_clashes(model), *_footer_duplicates(model), *_plain_dates(model)]
 
 
-_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
-
-
 def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
     """An error for each heading whose id (made from its text) is already used on the page it is shown on.
 
     A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
-    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too.
+    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too. The ids are
+    worked out from the Markdown as the converter's table of contents makes them, without converting again.
     """
-    from html import unescape
+    from markdown.extensions.toc import slugify_unicode
 
-    from . import markup
     from .links import _output_for
 
     problems = []
     for source in texts:
-        made = _HEADING_ID.findall(markup.to_html(source.text)) if "#" in source.text or "<h" in source.text else []
-        output = _output_for(source.url, outputs) if made else None
+        found = [h for h in headings(source.text) if h.kind != "html" and h.level > 1] if "#" in source.text \
+            or "--" in source.text else []
+        output = _output_for(source.url, outputs) if found else None
         if output is None or not output.endswith(".html"):
             continue
         page = outputs[output].decode("utf-8", errors="replace")
-        lines = {heading.text: heading.index for heading in headings(source.text)}
-        for _, anchor, inner in made:
-            if page.count(f'id="{anchor}"') > 1:
-                text = unescape(_TAG.sub("", inner)).strip()
-                problems.append(_error(source, source.line_at(lines.get(text, 0)), f"Rubriken ”{text}” får id:t "
+        for heading in found:
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _visible(heading.text))
+            anchor = slugify_unicode(text, "-")
+            if anchor and page.count(f'id="{anchor}"') > 1:
+                problems.append(_error(source, source.line_at(heading.index), f"Rubriken ”{text}” får id:t "
                                        f"”{anchor}”, som något annat på sidan {source.url} redan har. Då hamnar "
                                        f"länkar till #{anchor} fel, och sidan blir inte giltig HTML. Ändra rubrikens "
                                        "text lite, till exempel med ett ord till."))
