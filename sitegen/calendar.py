@@ -155,7 +155,7 @@ def feature_words(event: CalendarEvent) -> str:
 def paper_notes(event: CalendarEvent, today: dt.date) -> str:
     """One short line for paper: "Även digitalt: … · Tillgängligt: rullstol, hörslinga · Anmälan senast 4 mars 2027: …"."""
     data, notes = event.data, []
-    if data.online:
+    if data.online and not data.cancelled:
         notes.append(f"{'Digitalt' if attendance(event) == 'online' else 'Även digitalt'}: {data.online}")
     if data.accessibility:
         notes.append("Tillgängligt: " + ", ".join(ACCESSIBILITY_SHORT[key] for key in data.accessibility))

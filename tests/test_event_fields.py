@@ -280,3 +280,11 @@ def test_feature_without_upcoming_events_has_a_kind_page(model):
     text = _text(pages(model)["/kalender/tillganglighet/skrivtolk/"])
     assert "Just nu finns det ingen kommande händelse i kalendern som har skrivtolk." in text
     assert "Fråga gärna den som arrangerar en händelse" in text
+
+
+def test_cancelled_event_does_not_offer_its_meeting_link_or_registration(scratch_project):
+    scratch_project.write("events/2026.yaml", textwrap.dedent(EVENTS).replace(
+        "  municipality: Gävle\n", "  municipality: Gävle\n  cancelled: true\n", 1))
+    page = pages(check(scratch_project.content, TODAY))["/kalender/2026/hybrid/"]
+    assert "INSTÄLLT" in page
+    assert "mote.example.org/abc" not in page.split("</head>")[1] and "Anmäl dig" not in page
