@@ -244,7 +244,7 @@ def test_a_second_build_waits_then_says_in_swedish_that_another_is_running(tmp_p
                                 capture_output=True, text=True, timeout=120)
         assert second.returncode == 1, second.stderr
         assert f"Ett annat bygge till mappen {out} (process {holder.pid}) pågår fortfarande" in second.stderr
-        assert "väntade i 1 sekunder" in second.stderr and "Traceback" not in second.stderr
+        assert "väntade i 1 sekund på att" in second.stderr and "Traceback" not in second.stderr
         assert time.monotonic() - started >= 1
     finally:
         holder.send_signal(signal.SIGKILL)
