@@ -187,7 +187,7 @@ def _open_lock(out: Path) -> IO[str]:
         out.parent.mkdir(parents=True, exist_ok=True)
         return open(lock_path(out), "a+", encoding="ascii")
     except OSError as exc:
-        raise BuildError(f"Webbplatsen kan inte byggas till mappen {out}: mappen {out.parent} går inte att skriva i "
+        raise BuildError(f"Webbplatsen kunde inte skrivas till {out}: mappen {out.parent} går inte att skriva i "
                          f"({exc.strerror}). Ingenting har ändrats. Välj en mapp du kan skriva i med --out.") from exc
 
 
