@@ -101,7 +101,7 @@ class Preview:
         """
         started = time.perf_counter()
         try:
-            with locked(self.out), scratch(self.out):
+            with locked(self.out), scratch(self.out, whole_process=False):
                 return self._rebuild(started)
         except SitegenError as exc:  # another build into the folder did not end in time
             return self._failed(exc, started)
