@@ -182,6 +182,15 @@ def _acquire(file: IO[str], out: Path, wait: float) -> None:
                      "kommandot igen, eller bygg till en annan mapp med --out.")
 
 
+def _open_lock(out: Path) -> IO[str]:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return open(lock_path(out), "a+", encoding="ascii")
+    except OSError as exc:
+        raise BuildError(f"Webbplatsen kunde inte skrivas till {out}: mappen {out.parent} går inte att skriva i "
+                         f"({exc.strerror}). Ingenting har ändrats. Välj en mapp du kan skriva i med --out.") from exc
+
+
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Holds the output folder's lock: a second build into it waits, then gives up with a Swedish message.
@@ -194,8 +203,7 @@ def locked(out: Path) -> Iterator[None]:
     if out in held:
         yield
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(out), "a+", encoding="ascii") as file:
+    with _open_lock(out) as file:
         _acquire(file, out, _wait_seconds())
         try:
             file.truncate(0)
@@ -223,7 +231,11 @@ def scratch(out: Path, whole_process: bool = True) -> Iterator[Path]:
     global _scratch
     folder = out.resolve().parent / CACHE_DIR / f"tmp-{out.resolve().name}"
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"Bygget kan inte spara tillfälliga filer i {folder} ({exc.strerror}). Ingenting har ändrats. "
+                         "Välj en utmapp (--out) i en mapp du kan skriva i.") from exc
     previous, previous_scratch = tempfile.tempdir, _scratch
     if whole_process:
         tempfile.tempdir = str(folder)

@@ -531,3 +531,19 @@ def test_the_check_before_a_save_is_not_disturbed_by_a_build_running_at_the_same
         assert problems_after(preview.content, TEMPLATES, TODAY, {}) == []
     finally:
         tempfile.tempdir = previous
+
+
+def test_fields_added_to_the_event_model_are_in_the_form_and_saved(preview):
+    """Accessibility, online and registration came to the model after the editor: no template names them."""
+    page = get(preview, "/redigera/handelser/ny/")[1]
+    for label in ("Tillgänglighet", "Delta digitalt", "Anmälan"):
+        assert f"{label} <span" in page or f">{label}<" in page, label
+    status, location, page = post(preview, "/redigera/handelser/ny/", {
+        **EVENT, "title": "Träff med anmälan", "start": "2027-04-08 18:00", "end": "2027-04-08 20:00",
+        "accessibility": ["rullstol", "horslinga"], "online": "https://example.org/mote",
+        "registration.url": "https://example.org/anmalan", "registration.deadline": "2027-04-01"})
+    assert status == 303, re.findall(r'<div class="error-summary.*?</div>', page, re.S)
+    text = (preview.content / "events" / "2027.yaml").read_text(encoding="utf-8")
+    entry = text[text.index("- id: traff-med-anmalan-gavle-2027-vt"):]
+    assert "  accessibility: [rullstol, horslinga]\n  online: https://example.org/mote\n  registration:\n" \
+           "    url: https://example.org/anmalan\n    deadline: 2027-04-01\n" in entry
