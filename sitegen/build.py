@@ -27,6 +27,7 @@ from .renderers import Mode
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
     from .model import SiteModel
+    from .render import Context
 
 _UNTOUCHED = "Ingenting publicerades; den förra versionen av webbplatsen finns kvar."
 
@@ -91,6 +92,19 @@ def check(content: Path, today: dt.date | None = None, templates: Path | None = 
     outcome = engine.run(session, _load_site())
     assert session.model is not None
     return dataclasses.replace(session.model, warnings=outcome.warnings)
+
+
+def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
+    """Every output of a loaded model in memory, with every check: the engine without a cache or a folder.
+
+    With `check_only` it runs as `sitegen check` does (the PDF and the search index dry). Raises BuildError or
+    ContentError; returns the outputs and the renderers' context.
+    """
+    session = new_session(Mode.CHECK if check_only else Mode.BUILD, model.content_dir, templates, model.today,
+                          Previous.on_disk(model.content_dir, None))
+    outcome = engine.run(session, lambda *_args, **_kwargs: model)
+    assert outcome.ctx is not None
+    return dict(outcome.outputs), outcome.ctx
 
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,

@@ -169,18 +169,25 @@ class Preview:
 
     def _follow(self, generation: int, session: engine.Session, result: engine.Outcome) -> None:
         """In the background: the slow outputs for real, then the output folder, unless a newer run came."""
+        # With an output folder, temporary files (the PDF's fonts) live in the cache beside it, like a build's;
+        # the process's own temporary folder stays where it is (the editor checks saves there meanwhile).
+        place = scratch(self.out, whole_process=False) if self.out is not None else contextlib.nullcontext()
         try:
-            if self.out is not None:
-                self._write(generation)  # the pages first, with the last slow outputs standing in
-            for renderer in result.deferred:
-                if generation != self._generation:
-                    return
-                made, unit = self._make(session, renderer, result)
-                self._install_slow(generation, renderer, made, unit)
-            if self.out is not None and result.deferred:
-                self._write(generation)
+            with place:
+                self._catch_up(generation, session, result)
         except Exception as exc:  # noqa: BLE001 - shown like any failed run
             self._failed(exc, time.perf_counter())
+
+    def _catch_up(self, generation: int, session: engine.Session, result: engine.Outcome) -> None:
+        if self.out is not None:
+            self._write(generation)  # the pages first, with the last slow outputs standing in
+        for renderer in result.deferred:
+            if generation != self._generation:
+                return
+            made, unit = self._make(session, renderer, result)
+            self._install_slow(generation, renderer, made, unit)
+        if self.out is not None and result.deferred:
+            self._write(generation)
 
     def _make(self, session: engine.Session, renderer: Renderer, result: engine.Outcome
               ) -> tuple[dict[str, bytes], dict[str, Any]]:
@@ -211,7 +218,7 @@ class Preview:
         written = Manifest(state.inputs, dict(state.units), {}, state.pages, state.warnings, state.removals,
                            state.counts)
         try:  # like a build: the folder's lock held, temporary files in the cache beside the folder
-            with locked(self.out), scratch(self.out, whole_process=False):
+            with locked(self.out):
                 on_disk = Manifest.load(self.out) or Manifest()
                 _publish(self.out, on_disk, written, dict(outputs), on_disk.intact(self.out) if on_disk.files else set())
                 written.save(self.out)
@@ -280,7 +287,8 @@ class Preview:
         self._stop.set()
         with self._changed:
             self._changed.notify_all()
-        self.server.shutdown()
+        if self._threads:  # serve_forever runs only after start(); shutdown() would wait for it forever
+            self.server.shutdown()
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=10)

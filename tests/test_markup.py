@@ -61,3 +61,4 @@ def test_smarty_only_on_texts_it_can_change_gives_the_same_html(text: str) -> No
     assert markup._markdown(text) == expected
     if "--" in text or "..." in text or ". . ." in text:
         assert "&ndash;" in expected or "&mdash;" in expected or "&hellip;" in expected or "<code>" in expected or "href" in expected
+

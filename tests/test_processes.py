@@ -109,21 +109,22 @@ def test_the_preview_keeps_the_search_index_in_the_cache_and_the_editors_tempora
 
     from conftest import TEMPLATES
 
-    from sitegen import outdir, serve
+    from sitegen import engine, outdir, serve
 
     seen: list[tuple[str, Path | None]] = []
-    original = serve._rendered
+    original = engine.make_deferred
 
-    def recording(ctx, wanted):
+    def recording(*args, **kwargs):  # the slow outputs (the PDF, the search index), made after the reload
         seen.append((tempfile.gettempdir(), outdir.scratch_folder()))
-        return original(ctx, wanted)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(serve, "_rendered", recording)
+    monkeypatch.setattr(engine, "make_deferred", recording)
     before = tempfile.gettempdir()
     preview = serve.Preview(ScratchProject(tmp_path).content, tmp_path / "public", TEMPLATES, dt.date(2026, 3, 1), port=0)
     try:
         assert preview.rebuild().ok
+        preview.wait_for_background()
     finally:
-        preview.server.server_close()
-    assert seen == [(before, tmp_path / ".sitegen-cache" / "tmp-public")]
+        preview.stop()
+    assert seen and set(seen) == {(before, tmp_path / ".sitegen-cache" / "tmp-public")}
     assert not (tmp_path / ".sitegen-cache" / "tmp-public").exists()  # gone when the rebuild ended
