@@ -74,7 +74,7 @@ def hugo_server(hugo: Path, site: Path, rounds: int) -> list[float]:
     original = page.read_text(encoding="utf-8")
     port = free_port()
     process = subprocess.Popen([str(hugo), "server", "-s", str(site), "--port", str(port), "--bind", "127.0.0.1",
-                                "--disableFastRender", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/{page.stem}/"
     try:
         if wait_for(url, "<h1>") is None:
