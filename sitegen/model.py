@@ -342,9 +342,13 @@ def _add_months(day: dt.date, months: int) -> dt.date | None:
         return None  # as RFC 5545: a monthly repeat on the 31st skips months without one
 
 
+MAX_REPEAT_YEARS = 5  # a repeat runs at most five years from its start: at most 262 weekly occurrences
+MAX_EXCEPT = 100  # dates one repeat may leave out
+
+
 def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
     days: list[dt.date] = []
-    for step in range(0, 10_000):
+    for step in range(0, 53 * MAX_REPEAT_YEARS + 1):
         if repeat.freq == "weekly":
             day: dt.date | None = start + dt.timedelta(weeks=step)
         else:
@@ -355,6 +359,25 @@ def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
             break
         days.append(day)
     return days
+
+
+def _repeat_problem(data: schema.Event, first: dt.date) -> Problem | None:
+    """The limits of a repeat: it must not end before it starts, run too far ahead or leave out too many days."""
+    repeat, file = data.repeat, data.source[0]
+    assert repeat is not None
+    if repeat.until < first:
+        return Problem(file, data.line_of("repeat.until"), "repeat.until", f"Upprepningen slutar ({repeat.until}) "
+                       f"innan händelsen börjar ({first}). Ändra until till ett senare datum.")
+    last = first.replace(year=first.year + MAX_REPEAT_YEARS, day=min(first.day, 28) if first.month == 2 else first.day)
+    if repeat.until > last:
+        return Problem(file, data.line_of("repeat.until"), "repeat.until", f"Upprepningen går till {repeat.until}, "
+                       f"längre än {MAX_REPEAT_YEARS} år framåt. Sätt until till {last} eller tidigare, och förläng "
+                       "den när det närmar sig.")
+    if len(repeat.except_) > MAX_EXCEPT:
+        return Problem(file, data.line_of("repeat.except"), "repeat.except", f"Upprepningen har {len(repeat.except_)} "
+                       f"undantag; högst {MAX_EXCEPT} går att ange. Dela upp den i flera händelser, eller låt until "
+                       "sluta tidigare.")
+    return None
 
 
 def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
@@ -377,10 +400,9 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
     first = start.date() if isinstance(start, dt.datetime) else start
     days = [first]
     if data.repeat:
-        if data.repeat.until < first:
-            problems.append(Problem(file, data.line_of("repeat.until"), "repeat.until",
-                                    f"Upprepningen slutar ({data.repeat.until}) innan händelsen börjar ({first}). "
-                                    "Ändra until till ett senare datum."))
+        too_much = _repeat_problem(data, first)
+        if too_much is not None:
+            problems.append(too_much)
             return
         days = _repeat_days(first, data.repeat)
         for index, skipped in enumerate(data.repeat.except_):
@@ -475,10 +497,15 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
     events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
     problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
     problems += review.check_laws(laws, today)
-    errors = [p for p in problems if p.severity == "fel"]
-    if errors or site is None:
+    if site is None:
         raise ContentError(problems)
-    return SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
-                     definitions, attachment_names, today,
-                     warnings=[p for p in problems if p.severity != "fel"],
-                     changed=file_dates(content_dir, today))
+    model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
+                      definitions, attachment_names, today)
+    from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
+
+    problems += limit_problems(model)
+    if any(p.severity == "fel" for p in problems):
+        raise ContentError(problems)
+    model.warnings = [p for p in problems if p.severity != "fel"]
+    model.changed = file_dates(content_dir, today)
+    return model
