@@ -33,6 +33,7 @@ from .incremental import (
     record,
     recording,
 )
+from .outdir import MARK
 from .parallel import can_fork, fork_pool, split
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
@@ -249,7 +250,24 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
     With `dry_run` (`sitegen check`) every check of a build is made, but nothing is published and the cache
     is left as it was: only what changed since the last build of `out` is rendered, in memory, without the
     slow binary outputs (the PDF and the search index).
+
+    A folder that is not the site's own (see outdir.py) is refused before anything is read or written. A build
+    holds the folder's lock from start to end, so a second build into it waits for the first, then begins
+    from what the first published; its temporary files live in the cache beside the folder.
     """
+    from .outdir import guard, locked, scratch
+
+    guard(out, content, templates)
+    if dry_run:  # writes nothing, so it neither waits for a build nor makes anyone wait
+        return _build(content, out, templates, today, clean, dry_run)
+    with locked(out):
+        guard(out, content, templates)  # the folder may have changed while this build waited
+        with scratch(out):
+            return _build(content, out, templates, today, clean, dry_run)
+
+
+def _build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool,
+           dry_run: bool) -> BuildResult:
     started = time.perf_counter()
     today = resolve_today(today)
     inputs = Inputs.scan(content, templates, today)
@@ -467,8 +485,8 @@ def _publish(out: Path, old: Manifest, new: Manifest, rendered: dict[str, bytes]
         if rel not in changed:
             new.files[rel] = old.files[rel]
     gone = [rel for rel in old.files if rel not in new.files and rel not in changed]
-    strays = [rel for rel, _ in files_under(out) if rel not in new.files and rel not in changed]
-    if not changed and not gone and not strays:
+    strays = [rel for rel, _ in files_under(out) if rel not in new.files and rel not in changed and rel != MARK]
+    if not changed and not gone and not strays and (out / MARK).is_file():
         return 0  # the published site is already exactly this build: no swap, no write
     publish({rel: rendered[rel] for rel in changed}, out, unchanged=sorted(new.files))
     for rel in changed:

@@ -74,7 +74,7 @@ def main() -> None:
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("public"), show_default=True,
               help="Mappen som webbplatsen skrivs till.")
 @templates_option
 @today_option
@@ -94,7 +94,7 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None, clea
 @main.command()
 @content_option
 @templates_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("public"), show_default=True,
               help="Den byggda webbplatsen: det som inte ändrats sedan den byggdes kontrolleras inte om.")
 @today_option
 def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> None:
@@ -111,7 +111,7 @@ def check(content: Path, templates: Path, out: Path, today: dt.date | None) -> N
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("public"), show_default=True,
               help="Mappen som webbplatsen byggs till.")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"),
               show_default=True, help="Mappen med mallarna.")
@@ -137,6 +137,9 @@ def serve(content: Path, out: Path, templates: Path, port: int, today: dt.date |
 
     try:
         preview = Preview(content, out, templates, today, port=port, report=report)
+    except SitegenError as exc:
+        _fail(exc)
+        return
     except OSError as exc:
         click.echo(f"Porten {port} går inte att använda ({exc.strerror}). Kanske körs förhandsvisningen redan? "
                    f"Välj en annan port, till exempel --port {port + 1 if port else 8001}.", err=True)

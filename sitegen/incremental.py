@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .outdir import CACHE_DIR, MARK
 
 if TYPE_CHECKING:
     from .model import SiteModel
 
 FORMAT = 2
-CACHE_DIR = ".sitegen-cache"
 
 # Input groups: which files of content/ and templates/ belong to which group.
 _CONTENT_GROUPS = {
@@ -204,10 +204,10 @@ class Manifest:
         return good
 
     def untouched(self, out: Path) -> bool:
-        """`out` holds exactly the recorded files, none changed, none added."""
-        if not out.is_dir() or len(self.intact(out)) != len(self.files):
+        """`out` holds exactly the recorded files, none changed, none added, and the mark of a built site."""
+        if not os.path.isfile(os.path.join(out, MARK)) or len(self.intact(out)) != len(self.files):
             return False
-        return sum(1 for _ in files_under(out)) == len(self.files)
+        return sum(1 for rel, _ in files_under(out) if rel != MARK) == len(self.files)
 
 
 def record(path: Path, data: bytes) -> FileRecord:

@@ -25,6 +25,7 @@ KEEP_PAST = dt.timedelta(days=365)  # past events stay in the calendar feeds for
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
+DIRECTORY_FILTERS = ("kommun", "malgrupp")  # /foreningar/kommun/<kommun>/, /foreningar/malgrupp/<målgrupp>/
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -424,11 +425,25 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         event.occurrences.append(Occurrence(event, occ_start, occ_end))
 
 
+def _check_deadline(data: schema.Event, problems: list[Problem]) -> None:
+    """The last day to register cannot be after the (first) start."""
+    deadline = data.registration.deadline if data.registration else None
+    first = data.start.date() if isinstance(data.start, dt.datetime) else data.start
+    if deadline is not None and deadline > first:
+        problems.append(Problem(data.source[0], data.line_of("registration.deadline"), "registration.deadline",
+                                f"Sista anmälningsdag ({deadline.isoformat()}) är efter att händelsen börjar "
+                                f"({first.isoformat()}). Skriv en dag före starten, eller samma dag."))
+
+
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
                  tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
     """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
     by_id = {a.id: a for a in associations}
     for association in associations:
+        if association.id in DIRECTORY_FILTERS:
+            problems.append(Problem(association.source[0], association.line_of("id"), "id", f"Id:t ”{association.id}” "
+                                    f"går inte att använda för en förening: adressen /foreningar/{association.id}/ visar "
+                                    "föreningslistan uppdelad. Välj ett annat id, till exempel med föreningens namn."))
         for index, place in enumerate(association.municipalities):
             _check_place(place, site, association.source[0], association.line_of(f"municipalities.{index}"),
                          "municipalities", problems)
@@ -446,6 +461,7 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                                         f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
         event = CalendarEvent(data, organizers)
         _expand(event, tz, problems)
+        _check_deadline(data, problems)
         events.append(event)
     return events
 

@@ -2,17 +2,52 @@
 
 Forked workers inherit the parent's memory (the loaded model, compiled templates, converted Markdown),
 so nothing but the results crosses between processes.
+
+Every worker, and every program the build starts, ends when the build's process ends, however it ends
+(kill -9 included): on Linux the kernel sends it SIGKILL then (prctl PR_SET_PDEATHSIG). Otherwise
+workers waiting for work would live on, holding the output folder's lock.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Any:
+    """libc's prctl, looked up in the parent: a child forked from a threaded process should not load libraries."""
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a new child process: be killed when the process `parent` ends, and end now if it already has."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the signal was set up: nobody would send it
+        os._exit(1)
+
+
+def child_setup() -> Callable[[], None]:
+    """For subprocess's preexec_fn: the started program ends with this process (see die_with_parent)."""
+    _prctl()
+    return functools.partial(die_with_parent, os.getpid())
 
 
 def can_fork() -> bool:
@@ -23,7 +58,9 @@ def fork_pool(workers: int) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    _prctl()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def split(items: Sequence[T], work: Callable[[list[T]], list[R]], at_least: int) -> list[R]:

@@ -8,21 +8,23 @@ Readers see either the whole previous site or the whole new one, never a mix:
 - a build killed at any point leaves only folders with those names behind; the next publish removes
   them, and puts `.public.old-…` back as `public/` if the kill came in that moment.
 Files of `public/` that the new build does not make are gone after the swap, as nothing is copied over.
+Every published site carries the mark `.sitegen` (outdir.MARK), by which the next build knows the folder
+is the site's own and may be replaced.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from pathlib import Path
+
+from .outdir import MARK, MARK_TEXT, locked
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -45,17 +47,6 @@ def recover(out: Path) -> None:
         os.rename(retired.pop(), out)  # killed between the two renames of the fallback: the old site comes back
     for leftover in [*retired, *_staging_dirs(out)]:
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """One publish at a time per target; the lock goes with the process, even after kill -9."""
-    with open(out.parent / f".{out.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -155,8 +146,8 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] = ()) -> None:
-    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has; on any failure the
-    previous `out` is left as it was.
+    """Replaces `out` with exactly `outputs` plus the `unchanged` files it already has, and the mark of a
+    built site; on any failure the previous `out` is left as it was.
 
     `unchanged` lets an incremental build skip writing files whose bytes it knows are the same: they are
     hard-linked from the published site into the staging folder, so the swap stays atomic.
@@ -165,11 +156,11 @@ def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] 
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "finns redan och är ingen mapp", str(out))
-    with _locked(out):
+    with locked(out):  # free when the build calling this holds it already
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            _write_all(outputs, staging, out, [rel for rel in unchanged if rel not in outputs])
+            _write_all({**outputs, MARK: MARK_TEXT}, staging, out, [rel for rel in unchanged if rel not in outputs])
             os.chmod(staging, 0o755)
             _swap(staging, out)
         except BaseException:

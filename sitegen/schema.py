@@ -7,10 +7,13 @@ declared once. Values the coordinator writes are Swedish; keys are English.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import typing
+import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -176,6 +179,68 @@ def _pdf_months(value: Any) -> Any:
     return value
 
 
+# The accessibility vocabulary of events: id -> (the words readers see, what it promises). The ids are short
+# and plain, so the coordinator can write them; readers always see the words, never only an icon.
+ACCESSIBILITY: dict[str, tuple[str, str]] = {
+    "rullstol": ("Tillgängligt med rullstol", "Du kan ta dig in och fram i lokalen utan trappsteg, med ramp eller hiss."),
+    "toalett": ("Tillgänglig toalett", "Det finns en toalett som går att använda med rullstol."),
+    "horslinga": ("Hörslinga", "Lokalen har hörslinga för dig som har hörapparat."),
+    "teckentolk": ("Teckenspråkstolk", "En tolk översätter mellan talad svenska och svenskt teckenspråk."),
+    "skrivtolk": ("Skrivtolk", "Det som sägs skrivs ut som text medan det sägs."),
+    "lattlast": ("Lättläst material", "Det finns material på lättläst svenska."),
+    "allergi": ("Doft- och allergihänsyn", "Alla ombeds undvika parfym och starka dofter, av hänsyn till den som är "
+                "allergisk eller känslig."),
+    "tyst-rum": ("Tyst rum", "Det finns ett lugnt rum att gå undan till."),
+}
+# The shortest plain words for each, for paper (kalender.pdf), where a line per event must do.
+ACCESSIBILITY_SHORT = {"rullstol": "rullstol", "toalett": "tillgänglig toalett", "horslinga": "hörslinga",
+                       "teckentolk": "teckentolk", "skrivtolk": "skrivtolk", "lattlast": "lättläst material",
+                       "allergi": "doft- och allergihänsyn", "tyst-rum": "tyst rum"}
+# Other words the coordinator may write for the same thing, so the error can suggest the right id.
+_ACCESSIBILITY_WORDS = {
+    "rullstol": ["rullstolsanpassat", "rullstolsanpassad", "tillgänglig entré", "trappfritt", "ramp", "hiss"],
+    "toalett": ["rullstolstoalett", "tillgänglig toalett", "tillganglig-toalett", "handikapptoalett", "wc", "rwc"],
+    "horslinga": ["teleslinga", "slinga", "hörselslinga", "induktionsslinga"],
+    "teckentolk": ["teckenspråk", "teckenspråkstolk", "tolk"],
+    "skrivtolk": ["skrivtolkning", "textning"],
+    "lattlast": ["lättläst material", "lätt svenska"],
+    "allergi": ["doft", "doftfritt", "allergihänsyn", "doft- och allergihänsyn", "parfymfritt", "dofthänsyn"],
+    "tyst-rum": ["tyst rum", "tystrum", "vilorum", "lugnt rum", "tyst"],
+}
+
+
+def _fold(text: str) -> str:
+    """"Hörslinga " -> "horslinga": lowercase ASCII for comparing what was meant."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+    return re.sub(r"[\s_]+", "-", plain)
+
+
+def nearest_feature(word: str) -> str | None:
+    """The accessibility id nearest to what was written: its id, a word for it, or a misspelling of either."""
+    names = {_fold(i): i for i in ACCESSIBILITY}
+    names.update({_fold(w): i for i, words in _ACCESSIBILITY_WORDS.items() for w in words})
+    folded = _fold(word)
+    if folded in names:
+        return names[folded]
+    match = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.6)
+    return names[match[0]] if match else None
+
+
+def _feature(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and value not in ACCESSIBILITY:
+        nearest = nearest_feature(value)
+        hint = f" Menade du ”{nearest}” ({ACCESSIBILITY[nearest][0].lower()})?" if nearest else ""
+        choices = ", ".join(f"{i} ({label.lower()})" for i, (label, _) in ACCESSIBILITY.items())
+        raise PydanticCustomError("sitegen_feature", "”{value}” finns inte bland orden för tillgänglighet.{hint} "
+                                  "Använd något av: {choices}.", {"value": value, "hint": hint, "choices": choices})
+    return value
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
 # The JSON Schema of each type says what an editor should accept while typing: the same forms the
 # validators read (a YAML 1.2 date is text, so "2026-03-12 18:00" is a string with a pattern).
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1),
@@ -192,6 +257,10 @@ When = Annotated[dt.date | dt.datetime, BeforeValidator(_calendar_when),
 Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 CalendarDay = Annotated[dt.date, BeforeValidator(_calendar_day),
                         WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+# A Literal, so the editor's form offers the words as checkboxes; _feature runs first and explains a wrong word.
+FeatureId = Literal["rullstol", "toalett", "horslinga", "teckentolk", "skrivtolk", "lattlast", "allergi", "tyst-rum"]
+assert set(typing.get_args(FeatureId)) == set(ACCESSIBILITY)
+Feature = Annotated[FeatureId, BeforeValidator(_feature), WithJsonSchema({"type": "string", "enum": list(ACCESSIBILITY)})]
 PdfMonths = Annotated[int, BeforeValidator(_pdf_months), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 24})]
 
 # What the editor's forms offer as choices (sitegen/cms): the places of site.yaml ("Digitalt" and "Hela länet"
@@ -202,6 +271,8 @@ EVENT_PLACE: dict[str, Any] = {**PLACES, "x-hint": "Kommunen där händelsen äg
 ASSOCIATIONS: dict[str, Any] = {"x-choices": "associations", "x-hint": "Föreningarna som ordnar händelsen."}
 FREQ_LABELS: dict[str, Any] = {"x-labels": {"weekly": "Varje vecka", "monthly": "Varje månad (samma datum)"},
                                "x-hint": "Hur ofta träffen återkommer."}
+FEATURE_LABELS: dict[str, Any] = {"x-labels": {key: label for key, (label, _) in ACCESSIBILITY.items()},
+                                  "x-hint": "Vad lokalen och mötet har. Välj allt som stämmer."}
 CANCELLED: dict[str, Any] = {"x-hint": "En inställd händelse tas inte bort: den visas som INSTÄLLT, också i "
                                         "prenumeranternas kalendrar."}
 
@@ -305,6 +376,23 @@ class Repeat(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
 
+class Registration(Model):
+    """How to register for an event: at least one way, and perhaps a last day."""
+
+    url: Url | None = Field(None, title="Anmälan på webben", description="Adress till anmälan på webben, med https://.")
+    email: Email | None = Field(None, title="Anmälan med e-post", description="E-postadress att anmäla sig till.")
+    phone: Phone | None = Field(None, title="Anmälan per telefon", description="Telefonnummer att anmäla sig på.")
+    deadline: Day | None = Field(None, title="Sista anmälningsdag", description="Sista dagen att anmäla sig, till "
+                                 "exempel 2026-03-05. Får inte vara efter starten.")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Registration:
+        if not (self.url or self.email or self.phone):
+            raise PydanticCustomError("sitegen_registration", "Skriv hur man anmäler sig: minst ett av url (en "
+                                      "webbadress), email (e-post) och phone (telefon).")
+        return self
+
+
 class Event(Model):
     """One entry of content/events/YYYY.yaml."""
 
@@ -324,6 +412,14 @@ class Event(Model):
     cancelled: bool = Field(False, title="Inställd", json_schema_extra=CANCELLED,
                             description="true om händelsen är inställd; den visas då som INSTÄLLT.")
     repeat: Repeat | None = Field(None, title="Upprepning", description="Upprepning varje vecka eller månad.")
+    accessibility: Annotated[list[Feature], AfterValidator(_unique)] = Field(
+        default_factory=list, title="Tillgänglighet", json_schema_extra=FEATURE_LABELS,
+        description="Vad lokalen och mötet har, med orden rullstol, toalett, horslinga, teckentolk, skrivtolk, "
+                    "lattlast, allergi, tyst-rum.")
+    online: Url | None = Field(None, title="Delta digitalt", description="Länk till mötet på nätet, med https://. "
+                               "Med en kommun blir mötet både på plats och digitalt; med ”Digitalt” bara digitalt.")
+    registration: Registration | None = Field(None, title="Anmälan", description="Hur man anmäler sig: url, email "
+                                              "och/eller phone, och deadline (sista anmälningsdag).")
 
 
 class Step(Model):

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import cms, notices
 from .build import check, render
 from .errors import BuildError, ContentError, Problem, SitegenError
+from .outdir import guard, locked, scratch
 from .publish import publish
 from .render import Context, _renderers
 from .render.headers import FILES_HEADERS
@@ -71,6 +72,7 @@ class Preview:
     def __init__(self, content: Path, out: Path, templates: Path, today: dt.date | None = None,
                  host: str = "127.0.0.1", port: int = 8000,
                  report: Callable[[Outcome], None] = lambda outcome: None) -> None:
+        guard(out, content, templates)  # the preview publishes into `out` as a build does: the same rules
         self.content, self.out, self.templates, self.today = content, out, templates, today
         self.report = report
         self.version = time.time_ns()  # a restarted server has a new version, so open pages reload
@@ -93,9 +95,17 @@ class Preview:
         """Builds into the output folder; on an error the last good site stays and the error is shown.
 
         The page reloads as soon as the HTML is published; the slow outputs (the PDF) follow a moment
-        later. Until then the folder holds their previous version, so it is never incomplete.
+        later. Until then the folder holds their previous version, so it is never incomplete. Like a build,
+        a rebuild holds the folder's lock and keeps its temporary files in the cache beside the folder.
         """
         started = time.perf_counter()
+        try:
+            with locked(self.out), scratch(self.out):
+                return self._rebuild(started)
+        except SitegenError as exc:  # another build into the folder did not end in time
+            return self._failed(exc, started)
+
+    def _rebuild(self, started: float) -> Outcome:
         try:
             model = check(self.content, self.today)
             # Everything `sitegen build` checks (links, templates), with the PDF's template but not the PDF.

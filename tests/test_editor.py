@@ -314,9 +314,9 @@ def test_an_uploaded_pdf_can_be_linked_from_a_page(preview, tab):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("program.exe", b"MZ\x90\x00", "kan inte publiceras som bilaga"),
+    ("program.exe", b"MZ\x90\x00", "publiceras inte som bilaga"),
     ("inte-en.pdf", b"<html>hej</html>", "är inte en sådan fil"),
-    ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "skript"),
+    ("bild.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "skript"),
     ("tom.pdf", b"", "Filen är tom"),
 ])
 def test_an_upload_of_the_wrong_kind_is_refused(preview, name, data, message):
@@ -405,3 +405,69 @@ def test_nothing_of_the_editor_is_in_the_built_site(preview, tmp_path):
             text = path.read_bytes() if path.is_file() else b""
             assert b"/redigera/" not in text and b"_token" not in text, path
     assert not any(p.name == "editor.css" for p in preview.out.rglob("*"))
+
+
+def test_an_event_moved_to_another_year_moves_to_that_years_file_with_its_id(preview):
+    old, new = preview.content / "events" / "2026.yaml", preview.content / "events" / "2027.yaml"
+    entry = store.find(preview.content, store.COLLECTIONS["handelser"], "dialogmote-bollnas-2026-ht")
+    fields = {k: v[0] if len(v) == 1 else v for k, v in to_form(specs(store.COLLECTIONS["handelser"].model),
+                                                                  entry.data).items() if v}
+    status, location, _ = post(preview, "/redigera/handelser/andra/dialogmote-bollnas-2026-ht/",
+                               {**fields, "start": "2027-01-14 18:00", "end": "2027-01-14 20:00"})
+    assert status == 303 and location.endswith("?sparat=flyttad")
+    assert "dialogmote-bollnas-2026-ht" not in old.read_text(encoding="utf-8")
+    moved = new.read_text(encoding="utf-8")
+    assert moved.count("- id: dialogmote-bollnas-2026-ht") == 1 and "  start: 2027-01-14 18:00\n" in moved
+    assert "\n\n\n" not in old.read_text(encoding="utf-8")
+    assert "Dialogmöte Bollnäs" in poll(preview, "/kalender/2027/dialogmote-bollnas-2026-ht/", "14 januari")
+
+
+def test_a_line_break_written_with_two_spaces_survives_an_unchanged_save(tmp_path):
+    text = "- id: a\n  name: A\n  description: |\n    Rad ett  \n    rad två\n"
+    collection = store.COLLECTIONS["foreningar"]
+    (tmp_path / "associations.yaml").write_text(text, encoding="utf-8")
+    entry = store.find(tmp_path, collection, "a")
+    fields = specs(collection.model)
+    data = from_form(fields, to_form(fields, entry.data))
+    assert store.replaced(text, 0, lambda m: store.merge(m, fields, data)) == text
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_file_with_windows_line_endings_or_a_byte_order_mark_keeps_them(tmp_path, ending):
+    text = ("\ufeff# Föreningar" + ending + ending + "- id: a" + ending + "  name: A" + ending + "  description: Text." + ending
+            + ending + "- id: b" + ending + "  name: B" + ending + "  description: Text." + ending)
+    path = tmp_path / "associations.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    collection = store.COLLECTIONS["foreningar"]
+    fields = specs(collection.model)
+    entry = store.find(tmp_path, collection, "a")
+    data = {**from_form(fields, to_form(fields, entry.data)), "focus": "Ångest"}
+    new = store.replaced(store.read(path), 0, lambda m: store.merge(m, fields, data))
+    store.write_atomically(path, new)
+    expected = text.replace("  description: Text." + ending + ending, "  description: Text." + ending + "  focus: Ångest"
+                            + ending + ending, 1)
+    assert path.read_bytes() == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize("title", ["2026-03-12", "Tema: vår", "yes", "true", "123", "# inte en kommentar", "- lista",
+                                   "'citat'", '"citat"', "null", "[klammer]", "&ankare", "*alias", "!tagg", "%procent"])
+def test_any_title_is_written_as_text_and_read_back_the_same(tmp_path, title):
+    collection = store.COLLECTIONS["foreningar"]
+    fields = specs(collection.model)
+    entry = store.new_map(fields, from_form(fields, {"name": [title], "description": ["Text."]}), [("id", "a")])
+    text = store.appended("# Föreningar\n", entry)
+    from ruamel.yaml import YAML
+
+    assert YAML(typ="safe", pure=True).load(text) == [{"id": "a", "name": title, "description": "Text."}]
+
+
+def test_a_page_with_windows_line_endings_is_edited_in_place(tmp_path):
+    from sitegen import schema
+
+    original = "---\r\ntitle: Om oss  # rubriken\r\nmenu: 3\r\n---\r\nText.\r\n"
+    fields = specs(schema.PageMeta)
+    values = to_form(fields, store.read_front(original))
+    assert values["title"] == ["Om oss"] and values["menu"] == ["3"]
+    new = store.markdown_text(original, fields, {**from_form(fields, values), "description": "En mening."},
+                              store.split_markdown(original)[1])
+    assert new == "---\r\ntitle: Om oss  # rubriken\r\ndescription: En mening.\r\nmenu: 3\r\n---\r\nText.\r\n"

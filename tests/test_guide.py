@@ -117,7 +117,7 @@ def test_every_error_the_guide_shows_is_the_real_message(example, tmp_path):
 
 def test_field_tables_match_the_models():
     text = GUIDE.read_text(encoding="utf-8")
-    assert text.count("<!-- fält: ") == 8
+    assert text.count("<!-- fält: ") == 9
     assert fields.fill(text) == text, "Run `python -m sitegen.fields content/README.md` to update the tables."
 
 

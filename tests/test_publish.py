@@ -17,6 +17,7 @@ from conftest import FIXTURE_SITE, ROOT, TEMPLATES
 from sitegen import publish as publish_module
 from sitegen.build import build
 from sitegen.errors import BuildError, ContentError
+from sitegen.outdir import MARK, MARK_TEXT
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -236,6 +237,7 @@ def test_unchanged_files_are_linked_not_rewritten_and_the_swap_stays_whole(tmp_p
     inode = (out / "om" / "index.html").stat().st_ino
     publish_module.publish({"index.html": b"ny start"}, out, unchanged=["om/index.html"])
     assert snapshot(out) == {"index.html": (b"ny start", snapshot(out)["index.html"][1]), "om": None,
-                             "om/index.html": (b"om", snapshot(out)["om/index.html"][1])}
+                             "om/index.html": (b"om", snapshot(out)["om/index.html"][1]),
+                             MARK: (MARK_TEXT, snapshot(out)[MARK][1])}  # every published site carries the mark
     assert (out / "om" / "index.html").stat().st_ino == inode
     assert _leftovers(out) == []

@@ -58,7 +58,7 @@ def _read_body(handler: http.server.BaseHTTPRequestHandler, request: Request) ->
         return Response(411, "Formuläret saknar längd. Försök igen.".encode(), "text/plain; charset=utf-8")
     if int(length) > body_limit(content_type):
         handler.close_connection = True
-        return Response(413, "Det som skickades är för stort. En bilaga får vara högst 20 MB.".encode(),
+        return Response(413, "Det som skickades är för stort. En bilaga får vara högst 50 MB.".encode(),
                         "text/plain; charset=utf-8")
     request.form, request.files = parse_body(content_type, handler.rfile.read(int(length)))
     return None

@@ -152,10 +152,7 @@ class Editor:
                    if collection.keyed else str(len([e for e in existing if e.file == target]) + 1))
         entry = store.new_map(fields, data, [("id", key)] if collection.keyed else [])
         original = _read(target)
-        start = original
-        if not original.strip() and collection.path == "events":
-            start = ("# yaml-language-server: $schema=../../schemas/event-list.schema.json\n"
-                     f"# Kalenderns händelser som börjar år {target.stem}. Hur en händelse skrivs står i content/README.md.\n\n")
+        start = _year_header(int(target.stem)) if not original.strip() and collection.path == "events" else original
         return target, original, store.appended(start, entry), key
 
     def _edit_entry(self, request: Request, slug: str, key: str) -> Response:
@@ -169,7 +166,31 @@ class Editor:
             return self.entry_form(collection, entry, state, saved=request.arg("sparat"))
         data = from_form(fields, request.form)
         state = FormState(request.form, required_errors(fields, request.form), fingerprint=one(request.form, "_hash"))
+        year = _start_year(data)
+        if collection.slug == "handelser" and year and entry.file.stem.isdigit() and year != int(entry.file.stem):
+            return self._move(collection, entry, state, data, year)
         return self._save_change(collection, entry, state, lambda m: store.merge(m, fields, data), fields)
+
+    def _move(self, collection: Collection, entry: store.Entry, state: FormState, data: dict[str, Any],
+              year: int) -> Response:
+        """An event whose start moved to another year goes to that year's file, with the same id."""
+        fields = specs(collection.model)
+        target = entry.file.with_name(f"{year}.yaml")
+        old_rel, new_rel = (p.relative_to(self.content).as_posix() for p in (entry.file, target))
+        with self.lock:
+            if store.fingerprint(entry.file) != state.fingerprint:
+                return self.entry_form(collection, entry, _conflict(state, old_rel), status=409)
+            original, receiving = _read(entry.file), _read(target)
+            left, moved = store.taken_out(original, entry.index, lambda m: store.merge(m, fields, data))
+            added = store.appended(receiving or _year_header(year), moved)
+            self._check(state, fields, new_rel, added, store.entry_lines(added, -1), others={old_rel: left})
+            if state.failed:
+                return self.entry_form(collection, entry, state, status=400)
+            if _read(target) != receiving:
+                return self.entry_form(collection, entry, _conflict(state, new_rel), status=409)
+            store.write_atomically(target, added)  # first the new place: a crash leaves a duplicate, never a loss
+            store.write_atomically(entry.file, left)
+        return redirect(f"{EDITOR}{collection.slug}/andra/{quote(entry.key)}/?sparat=flyttad")
 
     def _cancel(self, request: Request, key: str) -> Response:
         collection = COLLECTIONS["handelser"]
@@ -194,7 +215,7 @@ class Editor:
         with self.lock:
             if store.fingerprint(entry.file) != state.fingerprint:
                 return self.entry_form(collection, entry, _conflict(state, rel), status=409)
-            text = store.replaced(entry.file.read_text(encoding="utf-8-sig"), entry.index, change)
+            text = store.replaced(store.read(entry.file), entry.index, change)
             self._check(state, fields, rel, text, store.entry_lines(text, entry.index))
             if state.failed:
                 return self.entry_form(collection, entry, state, status=400)
@@ -221,10 +242,10 @@ class Editor:
                          fingerprint=state.fingerprint, choices=choices(self.content), **context)
 
     def _check(self, state: FormState, fields: Sequence[Spec], rel: str, text: str, lines: range,
-               body_from: int | None = None) -> None:
+               body_from: int | None = None, others: Mapping[str, str] | None = None) -> None:
         """Runs the full check with the new text and puts each problem at its field, or in the summary."""
         names = {s.name for s in flat(fields, state.values)}
-        for problem in problems_after(self.content, self.templates, self.today, {rel: text}):
+        for problem in problems_after(self.content, self.templates, self.today, {**(others or {}), rel: text}):
             target = _field_of(problem, f"content/{rel}", lines, names, body_from)
             if target is None:
                 state.general.append(_where(problem, rel))
@@ -263,6 +284,9 @@ class Editor:
         title = one(form, "title").strip()
         if kind == "sidor":
             wanted = one(form, "_slug").strip()
+            if wanted == "redigera":
+                state.errors["_slug"] = "Adressen /redigera/ är editorns egen. Välj en annan adress."
+                return ""
             if wanted and not store.valid_name(wanted):
                 state.errors["_slug"] = (f"”{wanted}” går inte att använda som adress. Använd bara små bokstäver a–z, "
                                          "siffror och bindestreck, till exempel om-natverket.")
@@ -295,7 +319,7 @@ class Editor:
             return self.not_found()
         _, model, _ = self._text_kind(kind)
         fields = (*specs(model), BODY)
-        original = path.read_text(encoding="utf-8-sig")
+        original = store.read(path)
         if request.method == "GET":
             values = to_form(fields, store.read_front(original))
             values["_body"] = [store.split_markdown(original)[1].strip("\n")]
@@ -341,7 +365,7 @@ class Editor:
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    return store.read(path) if path.is_file() else ""
 
 
 def _conflict(state: FormState, rel: str) -> FormState:
@@ -375,6 +399,8 @@ def _field_of(problem: Problem, file: str, lines: range, names: set[str], body_f
     if problem.file != file or (problem.line is not None and problem.line not in lines):
         return None
     name = problem.field or ""
+    if not name and problem.line is None and "_slug" in names:
+        return "_slug"  # the new page's file name
     if not name and body_from is not None and (problem.line is None or problem.line >= body_from):
         return "_body"
     while name and name not in names:
@@ -392,6 +418,20 @@ def _body_line(text: str) -> int:
     """The first line of a Markdown file's body (after the front matter)."""
     front, _ = store.split_markdown(text)
     return front.count("\n") + 3 if text.startswith("---") else 1
+
+
+def _year_header(year: int) -> str:
+    """The first lines of a new year file of the calendar."""
+    return ("# yaml-language-server: $schema=../../schemas/event-list.schema.json\n"
+            f"# Kalenderns händelser som börjar år {year}. Hur en händelse skrivs står i content/README.md.\n\n")
+
+
+def _start_year(data: Mapping[str, Any]) -> int | None:
+    """The year an event starts, when its start can be read."""
+    try:
+        return schema.parse_when(str(data.get("start", ""))).year
+    except Exception:
+        return None
 
 
 def _start_of(data: Mapping[str, Any]) -> dt.date:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import store
-from .files import upload_problem
+from .files import MAX_UPLOAD_BYTES, upload_problem
 from .lists import attachments
-from .web import MAX_UPLOAD_BYTES, Request, Response, redirect
+from .web import Request, Response, redirect
 
 if TYPE_CHECKING:
     from .app import Editor
@@ -19,14 +19,14 @@ def files_page(editor: Editor, request: Request, error: str = "", status: int = 
     names = attachments(editor.content)
     saved = request.arg("sparat")
     return editor.page("bilagor.html", status, files=names, saved=saved if saved in names else "", error=error,
-                       limit=MAX_UPLOAD_BYTES // 1_000_000)
+                       limit=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
 def _upload(editor: Editor, request: Request) -> Response:
     upload = request.files.get("fil")
     if upload is None or not upload.filename:
         return _again(editor, "Välj en fil att ladda upp.")
-    problem = upload_problem(upload.filename, upload.data, MAX_UPLOAD_BYTES)
+    problem = upload_problem(upload.filename, upload.data)
     if problem:
         return _again(editor, problem)
     from .files import safe_name

@@ -22,6 +22,7 @@ Kind = Literal["text", "markdown", "int", "checkbox", "select", "checkboxes", "l
 # Fields the coordinator never types: the id is made from the title when an entry is new, and kept after.
 NOT_IN_FORMS = frozenset({"id"})
 FormData = Mapping[str, Sequence[str]]
+MAX_ITEMS = 200  # items of one list of entries in a form (law excerpts): far more than any real law has
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Spec:
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) for fixed values
     source: str = ""  # "places" or "associations": choices that come from the content
     children: tuple[Spec, ...] = ()
+    dates: bool = False  # the value is a date (or date and time): written unquoted in YAML
 
     @property
     def html_id(self) -> str:
@@ -59,6 +61,13 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
             annotation = args[0]
         else:
             return annotation, optional
+
+
+def _mentions_date(annotation: Any) -> bool:
+    """Whether a type is, or holds, a date (a date and time is a date too)."""
+    if annotation is dt.date or annotation is dt.datetime:
+        return True
+    return any(_mentions_date(a) for a in typing.get_args(annotation) if not isinstance(a, (str, int, dict)))
 
 
 def _extra(info: FieldInfo) -> dict[str, Any]:
@@ -117,7 +126,7 @@ def specs(model: type[BaseModel], prefix: str = "") -> tuple[Spec, ...]:
         found.append(Spec(f"{prefix}{key}", key, info.title or key, _hint(info, kind, item), kind,
                           info.is_required() and not optional, default,
                           tuple((str(v), str(labels.get(v, v))) for v in values),
-                          str(_extra(info).get("x-choices", "")), children))
+                          str(_extra(info).get("x-choices", "")), children, _mentions_date(info.annotation)))
     return tuple(found)
 
 
@@ -165,14 +174,15 @@ def _indexed(spec: Spec, index: int) -> tuple[Spec, ...]:
 def _renamed(spec: Spec, prefix: str, cut: int) -> Spec:
     children = tuple(_renamed(c, prefix, cut) for c in spec.children)
     return Spec(prefix + spec.name[cut:], spec.key, spec.label, spec.hint, spec.kind, spec.required, spec.default,
-                spec.choices, spec.source, children)
+                spec.choices, spec.source, children, spec.dates)
 
 
 def group_count(spec: Spec, form: FormData) -> int:
     """How many items of a list of entries the form holds (the highest index used, plus one)."""
     head = spec.name + "."
-    indexes = [int(k[len(head):].split(".")[0]) for k in form if k.startswith(head) and k[len(head):].split(".")[0].isdigit()]
-    return max(indexes, default=-1) + 1
+    parts = (k[len(head):].split(".")[0] for k in form if k.startswith(head))
+    indexes = [int(p) for p in parts if p.isdigit() and len(p) <= 3]  # a crafted "excerpts.99999999" is ignored
+    return min(max(indexes, default=-1) + 1, MAX_ITEMS)
 
 
 def one(form: FormData, name: str) -> str:

@@ -67,6 +67,12 @@ def valid_name(name: str) -> bool:
     return bool(_NAME.match(name)) and len(name) <= 120
 
 
+def read(path: Path) -> str:
+    """A content file's text as it is: line endings kept (CRLF stays CRLF), without a byte order mark."""
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return file.read()
+
+
 def fingerprint(path: Path) -> str:
     """The file's content hash, kept in the form to notice a change made meanwhile in another editor."""
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "ny"
@@ -80,7 +86,7 @@ def files_of(content: Path, collection: Collection) -> list[Path]:
 
 
 def read_list(path: Path) -> CommentedSeq:
-    text = path.read_text(encoding="utf-8-sig")
+    text = read(path)
     data = _yaml(text).load(text)
     if data is None:
         return CommentedSeq()
@@ -127,7 +133,7 @@ def yaml_value(spec: Spec, value: Any) -> Any:
     if isinstance(value, str):
         if "\n" in value:
             return LiteralScalarString(value + "\n")
-        if _DATE.match(value):
+        if spec.dates and _DATE.match(value):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
@@ -161,7 +167,12 @@ def _same(old: Any, new: Any) -> bool:
         return set(old) == set(new) and all(_same(old[k], new[k]) for k in old)
     if isinstance(old, bool) or isinstance(new, bool):
         return old is new
-    return when_text(old).strip() == when_text(new).strip()
+    return _plain(when_text(old)) == _plain(when_text(new))
+
+
+def _plain(text: str) -> str:
+    """Text as a form gives it back: no spaces at the ends of lines, no blank lines around it."""
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def merge(target: CommentedMap, specs: Sequence[Spec], data: Mapping[str, Any]) -> None:
@@ -253,14 +264,56 @@ def replaced(original: str, index: int, change: Any) -> str:
     keep, end_new = _tail(old, before[index], end_old), _tail(new, after[index], end_new)
     span = old[before[index]:end_old]
     comments = frozenset(line for line in span if line.lstrip().startswith("#"))
-    lines = _as_before(_dedent(new[after[index]:end_new], original, comments), span)
-    return "".join(old[:before[index]] + lines + old[keep:])
+    lines = _as_before(_endings(_dedent(new[after[index]:end_new], original, comments), original), span)
+    result = "".join(old[:before[index]] + lines + old[keep:])
+    _same_others(original, result, {index})
+    return result
+
+
+def _endings(lines: list[str], original: str) -> list[str]:
+    """The dumped lines with the file's own line endings (Windows files keep CRLF)."""
+    if "\r\n" not in original:
+        return lines
+    return [line[:-1] + "\r\n" if line.endswith("\n") and not line.endswith("\r\n") else line for line in lines]
+
+
+def _same_others(original: str, result: str, changed: set[int], added: int = 0) -> None:
+    """A last guard: every entry that was not edited reads exactly as before, else nothing is saved."""
+    reader = YAML(typ="safe", pure=True)
+    try:
+        before, after = reader.load(original) or [], reader.load(result) or []
+    except Exception:
+        before, after = None, None
+    if not isinstance(before, list) or not isinstance(after, list) or len(after) != len(before) + added or \
+            any(a != b for i, (a, b) in enumerate(zip(before, after, strict=False)) if i not in changed):
+        raise StoreError("Filen är skriven på ett sätt som editorn inte kan ändra utan att röra andra poster, så "
+                         "ingenting sparades. Ändra den här posten i en textredigerare i stället.")
 
 
 def _as_before(lines: list[str], old: list[str]) -> list[str]:
     """Unchanged lines with an end-of-line comment keep the spaces before their # (ruamel may have moved it)."""
     spaced = {re.sub(r"\s+#", " #", line): line for line in old if "#" in line}
     return [spaced.get(re.sub(r"\s+#", " #", line), line) if "#" in line else line for line in lines]
+
+
+def taken_out(original: str, index: int, change: Any) -> tuple[str, CommentedMap]:
+    """The file's text without entry `index`, and that entry changed by `change` (to be added elsewhere).
+
+    The comments and blank lines after the entry stay where they are: they belong to what follows.
+    """
+    yaml = _yaml(original)
+    data = yaml.load(original)
+    starts = _starts(data)
+    lines = original.splitlines(keepends=True)
+    end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+    keep = _tail(lines, starts[index], end)
+    begin = starts[index]
+    if begin > 0 and not lines[begin - 1].strip() and (keep >= len(lines) or not lines[keep].strip()):
+        begin -= 1  # one blank line between what was before and after, not two
+    entry = data[index]
+    _detach_trailing(entry)
+    change(entry)
+    return "".join(lines[:begin] + lines[keep:]), entry
 
 
 def _last(node: Any) -> tuple[Any, Any] | None:
@@ -306,7 +359,7 @@ def _tail(lines: list[str], start: int, end: int) -> int:
 
 def appended(original: str, entry: CommentedMap) -> str:
     """The file's text with `entry` added last; everything before it untouched, a blank line if the file has them."""
-    text = original if original.endswith("\n") or not original else original + "\n"
+    text = original
     yaml = _yaml(text)
     data = yaml.load(text) if text.strip() else None
     if data is None:
@@ -316,16 +369,24 @@ def appended(original: str, entry: CommentedMap) -> str:
     data.append(entry)
     dumped = _dump(yaml, data)
     start = _starts(yaml.load(dumped))[-1]
-    tail = "".join(_dedent(dumped.splitlines(keepends=True)[start:], text))
-    gap = "\n" if len(data) > 1 and _blank_before_last(text) else ""
-    if len(data) == 1:
-        return text + tail
-    return text + gap + tail
+    newline = "\r\n" if "\r\n" in text else "\n"
+    tail = "".join(_endings(_dedent(dumped.splitlines(keepends=True)[start:], text), text))
+    gap = newline if len(data) > 1 and _blank_before_last(text) else ""
+    if text and not text.endswith("\n"):
+        text += newline
+    result = text + gap + tail
+    _same_others(text, result, set(), added=1)
+    return result
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Writes the whole file or nothing: a reader (or the preview) never sees half of it."""
+    """Writes the whole file or nothing: a reader (or the preview) never sees half of it.
+
+    A text file that began with a byte order mark keeps it (the editor reads the text without it).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str) and path.is_file() and path.read_bytes().startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ny", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -340,7 +401,7 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 
 def split_markdown(text: str) -> tuple[str, str]:
     """The front matter's YAML and the Markdown body."""
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     match = re.match(r"^---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text, re.DOTALL)
     if not match:
         return "", text
@@ -361,7 +422,8 @@ def markdown_text(original: str, specs: Sequence[Spec], data: Mapping[str, Any],
     yaml.width = 4096
     yaml.preserve_quotes = True
     body = body.replace("\r\n", "\n").strip("\n")
-    return f"---\n{_dump(yaml, front)}---\n" + (f"{body}\n" if body else "")
+    text = f"---\n{_dump(yaml, front)}---\n" + (f"{body}\n" if body else "")
+    return text.replace("\n", "\r\n") if "\r\n" in original else text
 
 
 def entry_lines(text: str, index: int) -> range:

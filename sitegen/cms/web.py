@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an attachment; a form without a file is far smaller
+from ..attachments import MAX_BYTES as MAX_UPLOAD_BYTES  # one attachment; a form without a file is far smaller
+
 MAX_FORM_BYTES = 2 * 1024 * 1024
 _SLACK = 64 * 1024  # the multipart headers and the other fields around a file
 

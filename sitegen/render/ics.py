@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from icalendar import Calendar, Event, Timezone, vDuration, vRecur
 
@@ -51,13 +52,16 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value.replace(tzinfo=TZ) if isinstance(value, dt.datetime) else value
 
 
-def _description(event: CalendarEvent, base_url: str) -> str:
+def _description(event: CalendarEvent, base_url: str, today: dt.date) -> str:
     data = event.data
     parts = []
     if data.cancelled:
         parts.append("INSTÄLLT. Den här händelsen är inställd.")
     if data.description:
         parts.append(calendar.plain(data.description, base_url))
+    if data.online:
+        parts.append(f"Delta digitalt: {data.online}")
+    parts += [p for p in (calendar.feature_words(event), calendar.registration_words(event, today)) if p]
     if event.organizers:
         parts.append("Arrangör: " + ", ".join(a.name for a in event.organizers))
     if data.url:
@@ -108,8 +112,14 @@ def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) ->
     out.add("location", calendar.where(event))
     if data.category:
         out.add("categories", [data.category])
-    out.add("description", _description(event, base))
-    out.add("url", base.rstrip("/") + event.url)
+    out.add("description", _description(event, base, model.today))
+    if data.online:
+        # RFC 7986: calendar apps that know CONFERENCE show a "join" button; the others get the link in URL and
+        # DESCRIPTION (the event's page on the site stays in DESCRIPTION).
+        # FEATURE is a list parameter (FEATURE=AUDIO,VIDEO); icalendar's type hints allow only text values.
+        parameters: Any = {"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"], "LABEL": "Delta digitalt"}
+        out.add("conference", data.online, parameters=parameters)
+    out.add("url", data.online or base.rstrip("/") + event.url)
     return out
 
 

@@ -93,7 +93,7 @@ def html(ctx: Context) -> str:
     selection = select(model)
     page = ctx.env.get_template("pdf/calendar.html").render(
         title=TITLE, site=model.site, months=by_month(selection.occurrences), shown_through=selection.shown_through,
-        described=described, updated=updated.date(),
+        described=described, updated=updated.date(), today=model.today,
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
     # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..parallel import child_setup
 from ..publish import Tree
 from . import Context, Output
 
@@ -47,7 +48,7 @@ def render(ctx: Context) -> Iterator[Output]:
         for rel, html in ctx.html.items():
             tree.path(rel).write_bytes(html)
         run = subprocess.run([str(program), "--site", str(site), "--output-subdir", BUNDLE, "--silent"],
-                             capture_output=True, text=True, check=False)
+                             capture_output=True, text=True, check=False, preexec_fn=child_setup())
         if run.returncode != 0:
             raise BuildError(f"Sökindexet gick inte att bygga (Pagefind avslutades med kod {run.returncode}): "
                              f"{(run.stderr or run.stdout).strip()[:500]}. Ingenting publicerades.")
