@@ -212,13 +212,16 @@ def _new_failed(exc: Exception) -> None:
 @click.option("--url", help="Länk till mer information eller anmälan.")
 @click.option("--repeat", help="nej, varje vecka eller varje månad.")
 @click.option("--until", "until_", metavar="ÅÅÅÅ-MM-DD", help="Sista dagen en upprepning kan ske.")
+@click.option("--except", "except_", multiple=True, metavar="ÅÅÅÅ-MM-DD",
+              help="En dag då en upprepad händelse inte blir av (kan anges flera gånger).")
 def new_event(content: Path, title: str | None, start_: str | None, end_: str | None, location: str | None,
               municipality: str | None, organizers: tuple[str, ...], category: str | None,
-              description: str | None, url: str | None, repeat: str | None, until_: str | None) -> None:
+              description: str | None, url: str | None, repeat: str | None, until_: str | None,
+              except_: tuple[str, ...]) -> None:
     """Lägg till en händelse i kalendern (content/events/ÅÅÅÅ.yaml).
 
-    Frågar efter det som inte anges som alternativ. Med --title, --start och --municipality ställs inga
-    fler frågor; övriga uppgifter tas då bara med om de anges.
+    Frågar efter det som inte anges som alternativ, visar en sammanfattning och sparar när du svarat ja. Med
+    --title, --start och --municipality ställs inga fler frågor; övriga uppgifter tas då bara med om de anges.
     """
     from . import scaffold
     from .schema import Event
@@ -236,8 +239,10 @@ def new_event(content: Path, title: str | None, start_: str | None, end_: str | 
         fields["location"] = _ask("Plats och adress", location, scaffold.optional, required=False, flag="--location", skip=skip)
         fields["municipality"] = _ask(f"Kommun ({', '.join(site.places)})", municipality,
                                       _required(site.place), flag="--municipality")
-        fields["organizers"] = _ask(f"Arrangörer, id från associations.yaml med komma emellan ({', '.join(site.associations)})",
-                                    organizers or None, site.organizers, required=False, flag="--organizer", skip=skip)
+        if not organizers and not skip:
+            click.echo(site.listing())
+        fields["organizers"] = _ask("Arrangörer: föreningarnas id med komma emellan", organizers or None,
+                                    site.organizers, required=False, flag="--organizer", skip=skip)
         fields["category"] = _ask("Typ av händelse, till exempel dialogmöte", category, scaffold.optional,
                                   required=False, flag="--category", skip=skip)
         fields["description"] = _ask("Beskrivning (mer text kan skrivas i filen efteråt)", description,
@@ -245,20 +250,73 @@ def new_event(content: Path, title: str | None, start_: str | None, end_: str | 
         fields["url"] = _ask("Länk till mer information eller anmälan", url,
                              lambda a: scaffold.check_field(Event, "url", a) if a.strip() else None,
                              required=False, flag="--url", skip=skip)
-        freq = _ask("Upprepas den? (nej, varje vecka, varje månad)", repeat, scaffold.repeat_freq,
-                    default="nej", flag="--repeat", skip=skip)
-        if freq:
-            last = _ask("Sista dagen den kan upprepas (ÅÅÅÅ-MM-DD)", until_,
-                        _required(lambda a: scaffold.until(a, fields["start"])), flag="--until")
-            fields["repeat"] = {"freq": freq, "until": last}
+        _ask_repeat(fields, repeat, until_, except_, skip)
         day = fields["start"].date() if isinstance(fields["start"], dt.datetime) else fields["start"]
         fields["id"] = scaffold.unique(scaffold.slugify(f"{fields['title']} {day.isoformat()}"), site.event_ids)
+        if not skip and not _confirmed(fields, site):
+            click.echo("Ingenting sparades. Kör kommandot igen för att börja om.", err=True)
+            sys.exit(1)
         path, event_id = scaffold.append_event(content, fields)
     except (SitegenError, click.Abort) as exc:
         _new_failed(exc)
         return
     click.echo(f"Sparat i {path}: händelsen ”{fields['title']}” med id {event_id}. "
                "Kontrollera med make serve eller make check.")
+
+
+def _ask_repeat(fields: dict[str, Any], repeat: str | None, until_: str | None, except_: tuple[str, ...],
+                skip: bool) -> None:
+    """The repeat questions: how often, until when, and the days it does not take place."""
+    from . import scaffold
+
+    freq = _ask("Upprepas den? (nej, varje vecka, varje månad)", repeat, scaffold.repeat_freq,
+                default="nej", flag="--repeat", skip=skip)
+    if not freq:
+        return
+    last = _ask("Sista dagen den kan upprepas (ÅÅÅÅ-MM-DD)", until_,
+                _required(lambda a: scaffold.until(a, fields["start"])), flag="--until")
+    skipped = _ask("Dagar då den inte blir av (ÅÅÅÅ-MM-DD med komma emellan)", except_ or None,
+                   lambda a: scaffold.exceptions(a, fields["start"], freq, last), required=False, flag="--except",
+                   skip=skip)
+    fields["repeat"] = {"freq": freq, "until": last, "except": skipped or []}
+
+
+_LABELS = {"title": "Namn", "start": "Start", "end": "Slut", "location": "Plats", "municipality": "Kommun",
+           "category": "Typ", "description": "Beskrivning", "url": "Länk", "id": "Id"}
+_FREQ = {"weekly": "varje vecka", "monthly": "varje månad"}
+
+
+def _summary(fields: dict[str, Any], names: dict[str, str]) -> list[str]:
+    """The answers as the coordinator gave them, one per line, before anything is written."""
+    from .scaffold import when_text
+
+    rows = []
+    for key, label in _LABELS.items():
+        value = fields.get(key)
+        if value not in (None, "", []):
+            rows.append(f"  {label}: {when_text(value) if key in ('start', 'end') else value}")
+        if key == "municipality" and fields.get("organizers"):
+            rows.append("  Arrangörer:")
+            rows += [f"    - {names.get(org, org)} ({org})" for org in fields["organizers"]]
+    if fields.get("repeat"):
+        repeat = fields["repeat"]
+        rows.append(f"  Upprepas: {_FREQ[repeat['freq']]} till och med {repeat['until']}")
+        if repeat["except"]:
+            rows.append(f"  Inte: {', '.join(d.isoformat() for d in repeat['except'])}")
+    return rows
+
+
+def _confirmed(fields: dict[str, Any], site: Any) -> bool:
+    """Shows the summary and asks before writing, so an answer given to the wrong question is seen."""
+    click.echo("\nSå här blir händelsen:")
+    click.echo("\n".join(_summary(fields, site.names)))
+    while True:
+        answer = click.prompt("Spara den? (ja/nej)", default="ja").strip().lower()
+        if answer in ("ja", "j", "yes", "y"):
+            return True
+        if answer in ("nej", "n", "no"):
+            return False
+        click.echo("  Svara ja eller nej.", err=True)
 
 
 @new.command("news")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import contentfs
 from .dates import TZ
+from .errors import Problem
 
 EVENTS_DIR = "events"
 DATA_FILES = ("events", "associations.yaml")  # the event data the calendar is made of
@@ -48,6 +49,7 @@ class History:
     from_git: bool = False
     events: dict[str, Version] = field(default_factory=dict)
     data_changed: dt.datetime | None = None  # newest commit touching the event data, or fallback when edited since
+    removed: dict[str, str] = field(default_factory=dict)  # event id -> its file in HEAD, for ids no file has now
 
     def version(self, event_id: str) -> Version:
         return self.events.get(event_id) or Version(0, self.fallback, self.fallback)
@@ -124,8 +126,9 @@ def _commits(log: str) -> list[tuple[dt.datetime, list[tuple[str, str]]]]:
     return commits
 
 
-def _replay(root: Path, events_rel: str, history: History) -> dict[str, str]:
-    """Replays the commits touching the events folder; returns the last committed fingerprints."""
+def _replay(root: Path, events_rel: str, history: History) -> tuple[dict[str, str], dict[str, str]]:
+    """Replays the commits touching the events folder; returns the last committed fingerprints, and each
+    event id of the last commit with its file (the events folder as HEAD has it)."""
     log = _git(root, "log", "--first-parent", "--reverse", "--raw", "--no-abbrev", "--no-renames",
                "--format=%x00commit %H %ct", "--", events_rel) or ""
     commits = _commits(log)
@@ -143,7 +146,8 @@ def _replay(root: Path, events_rel: str, history: History) -> dict[str, str]:
                 current.setdefault(event_id, fingerprint)
         for event_id, fingerprint in current.items():
             _record(history, latest, event_id, fingerprint, when)
-    return latest
+    committed = {event_id: path for path in sorted(files) for event_id in files[path]}
+    return latest, committed
 
 
 def _record(history: History, latest: dict[str, str], event_id: str, fingerprint: str, when: dt.datetime) -> None:
@@ -184,7 +188,7 @@ def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object,
     root = Path(top.strip())
     rel = content_dir.resolve().relative_to(root.resolve()).as_posix()
     prefix = "" if rel == "." else rel + "/"
-    latest = _replay(root, prefix + EVENTS_DIR, history)
+    latest, committed = _replay(root, prefix + EVENTS_DIR, history)
     newest = max((v.modified for v in history.events.values()), default=history.fallback)
     edited = max(newest, history.fallback)  # never earlier than a commit, also when --today is in the past
     on_disk: dict[str, str] = {}
@@ -197,9 +201,26 @@ def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object,
             on_disk.setdefault(event_id, fingerprint)
     for event_id, fingerprint in on_disk.items():  # edits not yet committed count as changed today
         _record(history, latest, event_id, fingerprint, edited)
+    history.removed = {event_id: f"{content_dir.name}/{path[len(prefix):]}" for event_id, path in committed.items()
+                       if event_id not in on_disk}
     history.from_git = True
     history.data_changed = _data_changed(root, [prefix + p for p in DATA_FILES], edited)
     return history
+
+
+def removed_events(content_dir: Path, today: dt.date) -> list[Problem]:
+    """A warning for each event of the last commit that no events file has any more.
+
+    A deleted event vanishes from every page and from subscribers' calendars without a word; cancelling it
+    keeps it, marked INSTÄLLT and STATUS:CANCELLED. The answer comes from the same replay of the history the
+    calendar feeds use (one `git log`, cached for the build); without git there is nothing to compare with.
+    """
+    return [Problem(path, None, "id", f"Händelsen ”{event_id}” fanns i {path} i den senaste commiten men finns inte "
+                    "kvar i någon kalenderfil. Tas en publicerad händelse bort försvinner den bara, från webbplatsen och "
+                    "ur prenumeranternas kalendrar, utan att någon får veta att den är inställd. Lägg tillbaka den och "
+                    "skriv cancelled: true i stället. Har du bytt dess id: byt tillbaka, ett id får aldrig ändras. "
+                    "(Var den ett test som aldrig skulle publiceras kan du strunta i varningen.)", "varning")
+            for event_id, path in sorted(load(content_dir, today).removed.items())]
 
 
 def _data_changed(root: Path, paths: list[str], edited: dt.datetime) -> dt.datetime | None:

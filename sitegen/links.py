@@ -94,7 +94,9 @@ def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list
                                             f"#{fragment}, men det finns inte på sidan {path}.{did_you_mean(fragment, known)} "
                                             "Länken leder till sidans början; rätta ankaret eller ta bort det.",
                                             severity="varning"))
-    return problems
+    from .rules import duplicate_ids  # a heading whose id the page already has (the gates' HTML check)
+
+    return problems + duplicate_ids(texts, outputs)
 
 
 def _missing(target: str, path: str, outputs: Mapping[str, bytes]) -> str:

@@ -17,7 +17,7 @@ from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTr
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from . import contentfs
+from . import contentfs, yamlhints
 from .errors import Problem, display_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,17 +90,45 @@ def _yaml_problem(name: str, exc: MarkedYAMLError, line_offset: int, text: str =
     if "<stream end>" in str(exc.problem) and not opened:  # the last line with text, not the file's empty end
         filled = [index for index, row in enumerate(text.split("\n")) if row.strip()]
         line, column = (filled[-1] + 1 + line_offset if filled else line), ""
+    source = text
     text = f"{exc.problem or ''} {exc.context or ''}"
     if isinstance(exc, DuplicateKeyError):
         key = re.search(r'found duplicate key "([^"]*)"', str(exc))
         shown = key.group(1) if key else "?"
-        return Problem(name, line, None, f"Fältet ”{shown}” står två gånger i samma post{column}. "
-                       "Ta bort det ena.")
-    for needle, hint in _YAML_HINTS:
+        first = yamlhints.first_use(source.split("\n"), mark.line, shown) if mark else None
+        return Problem(name, line, None, f"Fältet ”{shown}” står två gånger i samma post{column}"
+                       f"{f' (första gången på rad {first + line_offset})' if first else ''}. Ta bort det ena.")
+    hint = _hint(source, exc, opened) if mark else None
+    if hint is not None:
+        return Problem(name, hint.line + line_offset, None, f"Filen går inte att läsa som YAML. {hint.advice}")
+    for needle, hint_text in _YAML_HINTS:
         if needle in text:
-            return Problem(name, line, None, f"Filen går inte att läsa som YAML{column}. {hint}")
+            return Problem(name, line, None, f"Filen går inte att läsa som YAML{column}. {hint_text}")
     return Problem(name, line, None, f"Filen går inte att läsa som YAML{column} ({exc.problem}). "
                    "Kontrollera indrag, kolon och citattecken på raden.")
+
+
+_INDENTATION_ERRORS = ("mapping values are not allowed", "expected <block end>", "did not find expected key",
+                       "did not find expected '-'", "could not find expected ':'", "while scanning a simple key")
+
+
+def _hint(source: str, exc: MarkedYAMLError, opened: bool) -> yamlhints.Hint | None:
+    """The line of the mistake and advice that fits it, when the text shows which mistake it is."""
+    rows = source.split("\n")
+    if opened:
+        quoted = "quoted scalar" in str(exc.context)
+        return yamlhints.unclosed_quote(rows, exc.context_mark.line) if quoted and exc.context_mark else None
+    mark = exc.problem_mark or exc.context_mark
+    if "'\\t'" in str(exc.problem) or "\t" in "".join(rows[: mark.line + 1]):
+        return None  # tabs have their own message
+    said = f"{exc.problem or ''} {exc.context or ''}"
+    if not any(kind in said for kind in _INDENTATION_ERRORS):
+        return None
+    no_space = yamlhints.missing_space(rows, mark.line)
+    if no_space is not None and no_space.line >= mark.line - 2:  # 1-based line, up to three lines above
+        return no_space
+    column = exc.problem_mark.column if exc.problem_mark and "mapping values" in str(exc.problem) else None
+    return yamlhints.indentation(rows, mark.line, column)
 
 
 def _reader_problem(name: str, exc: ReaderError, text: str, line_offset: int) -> Problem:

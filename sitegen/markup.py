@@ -3,31 +3,53 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
-_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
-         "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
+_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
+         "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+         "sitegen-img"}
+# Markdown images (![alt](/files/bild.png)) only: they are renamed before sanitising so that pasted <img> tags
+# are still removed. sitegen check (rules.py) refuses any image not from content/files/ or without a text.
+MARKDOWN_IMAGE = "sitegen-img"
 _ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "th": {"scope"},
-               "td": {"colspan", "rowspan"}, "abbr": {"title"}, "ol": {"start"}}
+               "td": {"colspan", "rowspan"}, "abbr": {"title"}, "ol": {"start"}, MARKDOWN_IMAGE: {"src", "alt", "title"}}
 _SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background"}
 # Tags a browser treats as text or that the toc extension adds and the sanitiser keeps anyway.
 _QUIET_TAGS = {"div", "span", "html", "head", "body"}
 
 
+class _MarkImages(Treeprocessor):
+    """Renames the images Markdown made, which pasted HTML (kept aside until later) never reaches."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter("img"):
+            element.tag = MARKDOWN_IMAGE
+
+
+class _Images(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_MarkImages(md), "sitegen-images", 5)  # after the inline patterns (20)
+
+
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
     # One converter for the whole build: setting up the extensions costs more than converting a page.
     return markdown.Markdown(
-        extensions=["tables", "sane_lists", "smarty", TocExtension(slugify=slugify_unicode, toc_depth="2-4")],
+        extensions=["tables", "sane_lists", "smarty", TocExtension(slugify=slugify_unicode, toc_depth="2-4"),
+                    _Images()],
         extension_configs={"smarty": {"smart_quotes": False}},
         output_format="html",
     )
@@ -179,6 +201,8 @@ def _convert(text: str) -> tuple[str, list[tuple[str, str]]]:
         return f"<p>{text}</p>", []
     raw = _markdown(text)
     html = nh3.clean(raw, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, url_schemes=_SCHEMES)
+    html = _CAPTION.sub(r"<table>\n<caption>\1</caption>", html)
+    html = html.replace(f"<{MARKDOWN_IMAGE} ", "<img ").replace(f"</{MARKDOWN_IMAGE}>", "")
     found: list[tuple[str, str]] = []
     if any(mark in text for mark in "<:&"):  # else there is nothing the sanitiser could remove
         parser = _Removals()
@@ -208,6 +232,26 @@ def _unclosed(raw: str) -> list[str]:
         if (name == "plaintext" or lower.rfind(f"</{name}", match.end()) < 0) and name not in names:
             names.append(name)
     return names
+
+
+# A paragraph "Tabell: Mötestider" right above a table becomes the table's caption (screen readers read it first).
+_CAPTION = re.compile(r"<p>Tabell:\s*(.*?)</p>\s*<table>")
+_IMG = re.compile(r"<img\b([^>]*?)\s*/?>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def add_sizes(html: str, size_of: Callable[[str], tuple[int, int] | None]) -> str:
+    """Each <img> with the width and height of its file, so the page does not jump while the image loads."""
+    if "<img" not in html:
+        return html
+
+    def sized(match: re.Match[str]) -> str:
+        attributes = match.group(1)
+        src = _SRC.search(attributes)
+        size = size_of(unquote(unescape(src.group(1)))) if src and " width=" not in attributes else None
+        return f'<img{attributes} width="{size[0]}" height="{size[1]}">' if size else f"<img{attributes}>"
+
+    return _IMG.sub(sized, html)
 
 
 def to_html(text: str | None) -> str:

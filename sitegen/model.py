@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from . import attachments, contentfs, review, schema
 from .editor import check_comment
 from .errors import ContentError, Problem, display_path
-from .history import file_dates
+from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
@@ -319,12 +319,18 @@ def _places(site: schema.Site) -> list[str]:
     return [*site.municipalities, *EXTRA_PLACES]
 
 
+def place_message(value: str, places: list[str]) -> str | None:
+    """Why `value` is no place of the site, in Swedish; None when it is one. `sitegen new` says the same."""
+    if value in places:
+        return None
+    return f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} Använd en av: {', '.join(places)}."
+
+
 def _check_place(value: str, site: schema.Site, file: str, line: int, field_name: str,
                  problems: list[Problem]) -> None:
-    places = _places(site)
-    if value not in places:
-        problems.append(Problem(file, line, field_name, f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, places)} "
-                                f"Använd en av: {', '.join(places)}."))
+    message = place_message(value, _places(site))
+    if message:
+        problems.append(Problem(file, line, field_name, message))
 
 
 def _nonexistent(when: dt.date | dt.datetime | None, tz: ZoneInfo) -> bool:
@@ -381,6 +387,10 @@ def _repeat_problem(data: schema.Event, first: dt.date) -> Problem | None:
     return None
 
 
+def not_a_repeat_day(day: dt.date) -> str:
+    return f"{day} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. Kontrollera datumet."
+
+
 def _shift(when: dt.date | dt.datetime, days: int) -> dt.date | dt.datetime:
     return when + dt.timedelta(days=days)
 
@@ -409,8 +419,7 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
         for index, skipped in enumerate(data.repeat.except_):
             if skipped not in days:
                 problems.append(Problem(file, data.line_of(f"repeat.except.{index}"), "repeat.except",
-                                        f"{skipped} är inte en av dagarna då händelsen upprepas, så den kan inte undantas. "
-                                        "Kontrollera datumet."))
+                                        not_a_repeat_day(skipped)))
         days = [d for d in days if d not in data.repeat.except_]
     for day in days:
         offset = (day - first).days
@@ -519,7 +528,13 @@ def load_site(content_dir: Path, today: dt.date) -> SiteModel:
                       definitions, attachment_names, today)
     from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
 
-    problems += limit_problems(model)
+    limited = limit_problems(model)
+    if limited:  # nothing below may convert a text that would take minutes
+        raise ContentError([*problems, *limited])
+    from .rules import check_site  # headings, links, images: what the accessibility gates would reject
+
+    problems += check_site(model)
+    problems += removed_events(content_dir, today)  # an event deleted instead of cancelled
     if any(p.severity == "fel" for p in problems):
         raise ContentError(problems)
     model.warnings = [p for p in problems if p.severity != "fel"]

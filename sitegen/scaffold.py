@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import contentfs, schema
 from .errors import ContentError, Invalid, Problem, SitegenError, display_path
 from .load import MAX_FILE_BYTES, LoadFailed, load_yaml
-from .model import EXTRA_PLACES, load_site
+from .model import EXTRA_PLACES, _repeat_days, load_site, not_a_repeat_day, place_message
 from .validate import _translate, check_mapping, did_you_mean
 
 EVENT_ORDER = ("id", "title", "start", "end", "location", "municipality", "organizers", "category",
@@ -82,37 +82,58 @@ class Content:
             raise ContentError(problems)
         self.site = site
         self.places = [*site.municipalities, *EXTRA_PLACES]
-        self.associations = self._ids([content_dir / "associations.yaml"])
-        self.event_ids = self._ids(contentfs.plain_files(content_dir / "events", ".yaml"))
+        associations = self._entries([content_dir / "associations.yaml"])
+        self.associations = [str(e["id"]) for e in associations]
+        self.names = {str(e["id"]): str(e.get("name") or e["id"]) for e in associations}
+        self.event_ids = [str(e["id"]) for e in self._entries(contentfs.plain_files(content_dir / "events", ".yaml"))]
 
-    def _ids(self, paths: list[Path]) -> list[str]:
+    def _entries(self, paths: list[Path]) -> list[dict[str, Any]]:
+        """The entries with an id of the list files `paths`."""
         yaml = YAML(typ="safe", pure=True)
-        ids = []
+        entries = []
         for path in paths:
             try:
                 data = yaml.load(contentfs.read_bytes(path, self.dir, MAX_FILE_BYTES).decode("utf-8-sig"))
             except Exception:  # missing, a link, or broken: `sitegen check` reports it; its ids cannot be read here
                 continue
-            ids += [str(e["id"]) for e in data or [] if isinstance(e, dict) and "id" in e]
-        return ids
+            entries += [e for e in data or [] if isinstance(e, dict) and "id" in e]
+        return entries
 
     def place(self, raw: str) -> str:
-        by_slug = {slugify(p): p for p in self.places}  # "gavle" and "GÄVLE" are Gävle too
+        """A place exactly as the file check takes it (so "gävle" is refused, with "Menade du ”Gävle”?")."""
         value = raw.strip()
-        if slugify(value) not in by_slug:
-            raise Invalid(f"”{value}” är ingen kommun i site.yaml.{did_you_mean(value, self.places)} "
-                          f"Skriv en av: {', '.join(self.places)}.")
-        return by_slug[slugify(value)]
+        message = place_message(value, self.places)
+        if message:
+            raise Invalid(message)
+        return value
 
     def organizers(self, raw: str | Iterable[str]) -> list[str]:
         items = raw.split(",") if isinstance(raw, str) else list(raw)
-        ids = [check_field(schema.Association, "id", item.strip()) for item in items if item.strip()]
-        for org in ids:
-            if org not in self.associations:
-                raise Invalid(f"Det finns ingen förening med id ”{org}” i associations.yaml."
-                              f"{did_you_mean(org, self.associations)} Föreningarnas id: "
-                              f"{', '.join(self.associations) or '(inga ännu)'}.")
-        return ids
+        return [self._organizer(item.strip()) for item in items if item.strip()]
+
+    def _organizer(self, answer: str) -> str:
+        if answer in self.associations:
+            return answer
+        if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", answer):  # written as an id: compare with the ids
+            raise Invalid(f"Det finns ingen förening med id ”{answer}” i associations.yaml."
+                          f"{did_you_mean(answer, self.associations)} Skriv ett id ur listan ovan.")
+        by_name = {slugify(name): key for key, name in self.names.items()}
+        named = by_name.get(slugify(answer))
+        if named is None:
+            close = did_you_mean(answer, self.names.values())
+            named = next((k for k, n in self.names.items() if close == f" Menade du ”{n}”?"), None)
+        if named is not None:
+            raise Invalid(f"”{answer}” ser ut som en förenings namn. Skriv föreningens id i stället: {named} "
+                          f"({self.names[named]}).")
+        org = check_field(schema.Association, "id", answer)
+        raise Invalid(f"Det finns ingen förening med id ”{org}” i associations.yaml.{did_you_mean(org, self.associations)} "
+                      "Skriv ett id ur listan ovan.")
+
+    def listing(self) -> str:
+        """The associations one per line, id first, for the organizer question."""
+        if not self.associations:
+            return "Det finns inga föreningar i associations.yaml ännu."
+        return "Föreningarna (id – namn):\n" + "\n".join(f"  {key} – {self.names[key]}" for key in self.associations)
 
 
 def start(raw: str) -> dt.date | dt.datetime:
@@ -154,6 +175,18 @@ def until(raw: str, begins: dt.date | dt.datetime) -> dt.date:
     return value
 
 
+def exceptions(raw: str | Iterable[str] | None, begins: dt.date | dt.datetime, freq: str, last: dt.date) -> list[dt.date]:
+    """The days a repeating event skips, each one of its days, checked as the file check does."""
+    items = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    days: list[dt.date] = check_field(schema.Repeat, "except_", [item.strip() for item in items if item.strip()])
+    first = begins.date() if isinstance(begins, dt.datetime) else begins
+    repeats = _repeat_days(first, schema.Repeat.model_validate({"freq": freq, "until": last.isoformat()}))
+    for day in days:
+        if day not in repeats:
+            raise Invalid(not_a_repeat_day(day))
+    return sorted(set(days))
+
+
 def when_text(value: dt.date | dt.datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else value.isoformat()
 
@@ -184,6 +217,9 @@ def event_entry(fields: dict[str, Any]) -> CommentedMap:
             value = LiteralScalarString(value.rstrip("\n") + "\n")
         elif key == "repeat":
             repeat = CommentedMap([("freq", value["freq"]), ("until", value["until"])])
+            if value.get("except"):
+                repeat["except"] = CommentedSeq(value["except"])
+                repeat["except"].fa.set_flow_style()
             value = repeat
         entry[key] = value
     return entry

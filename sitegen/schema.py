@@ -21,6 +21,7 @@ _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$|^https?://[^\s/$.?#][
                      re.IGNORECASE)
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,}[0-9]$")
+_CLOCK_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}$")  # "20:00" where a date is needed
 _TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2})[:.](\d{2}))?$")
 
 
@@ -139,6 +140,12 @@ def _parse_when(value: Any) -> dt.date | dt.datetime:
             "Skriv ett datum som ”2026-03-12” eller datum och tid som ”2026-03-12 18:00”.",
         )
     match = _TIME_RE.match(value.strip())
+    if not match and _CLOCK_ONLY.match(value.strip()):
+        raise PydanticCustomError(
+            "sitegen_when",
+            "”{value}” är bara ett klockslag. Skriv datumet också, till exempel ”2026-03-12 {value}”.",
+            {"value": value.strip()},
+        )
     try:
         if not match:
             raise ValueError

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .load import Document, Loc
 from .schema import Model
+from .yamlhints import missing_space
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,6 +120,11 @@ def _translate(error: Any, model: type[BaseModel], loc: Loc) -> str:
 
 def check_model(doc: Document, model: type[M], data: Any, loc: Loc, problems: list[Problem]) -> M | None:
     """Validates `data` (found at `loc` in `doc`) as `model`; adds a Problem per error."""
+    if isinstance(data, str):  # "title:Samtal" is one text to YAML, not a field: say so on its line
+        hint = missing_space(data.split("\n"), 0)
+        if hint is not None:
+            problems.append(Problem(doc.name, doc.line(loc), None, f"Fälten går inte att läsa. {hint.advice}"))
+            return None
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
@@ -180,6 +186,8 @@ def check_list(doc: Document, model: type[M], problems: list[Problem]) -> list[M
 
 
 def check_mapping(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
+    if isinstance(doc.data, str) and missing_space(doc.data.split("\n"), 0):
+        return check_model(doc, model, doc.data, (), problems)  # "title:Samtal" alone
     if not isinstance(doc.data, dict):
         problems.append(Problem(doc.name, 1, None, "Filen ska innehålla fält med namn och värde "
                                 "(namn: värde), inte en lista."))

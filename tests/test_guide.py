@@ -115,6 +115,28 @@ def test_every_error_the_guide_shows_is_the_real_message(example, tmp_path):
                                "`.venv/bin/python tests/test_guide.py`):\n" + "\n".join(shown))
 
 
+def test_every_example_can_be_pasted_into_the_real_content(tmp_path):
+    """What the coordinator does: copy each example into the shipped content. No id, file, menu place or
+    association may clash with what is already there, and every example needs only what is there."""
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")  # the YAML files' schema comments point there
+    before = {str(w) for w in check(content).warnings}
+    for example in GOOD:
+        path = content / example.target
+        if path.suffix == ".yaml" and path.exists():
+            old = path.read_text(encoding="utf-8")
+            path.write_text(old + ("" if old.endswith("\n") else "\n") + example.text, encoding="utf-8")
+        else:
+            assert not path.exists(), f"the example for {example.target} would overwrite a file of the real content"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(example.text, encoding="utf-8")
+    try:
+        model = check(content)
+    except ContentError as exc:
+        raise AssertionError("An example in the guide clashes with the real content:\n" + exc.show()) from None
+    assert {str(w) for w in model.warnings} - before == set()
+
+
 def test_field_tables_match_the_models():
     text = GUIDE.read_text(encoding="utf-8")
     assert text.count("<!-- fält: ") == 9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -34,8 +35,8 @@ def test_new_event_asks_in_swedish_checks_each_answer_and_appends(runner, conten
     before = events.read_text(encoding="utf-8")
     result = runner.invoke(main, ["new", "event", "--content", str(content)], input=answers(
         "Dialogmöte: Gävle", "2026-02-30 18:00", "2026-04-14 18:00", "17:00", "20:00", "Stadsbiblioteket, Gävle",
-        "Gävlee", "gavle", "forening-x", "forening-a", "dialogmöte", "Öppet möte för alla.",
-        "www.example.org", "https://www.example.org/anmalan", "nej"))
+        "Gävlee", "gavle", "Gävle", "forening-x", "forening-a", "dialogmöte", "Öppet möte för alla.",
+        "www.example.org", "https://www.example.org/anmalan", "nej", "ja"))
     assert result.exit_code == 0, result.output
     assert "Namn på händelsen" in result.output and "Kommun (Gävle, Sandviken, Digitalt, Hela länet)" in result.output
     assert "”2026-02-30 18:00” är inget giltigt datum" in result.output
@@ -146,3 +147,83 @@ def test_new_news_never_overwrites(invoke, content):
     assert (content / "news" / "2026-02-01-nyhet-2.md").is_file()
     assert (content / "news" / "2026-02-01-nyhet-3.md").is_file()
     assert "Mer om det som har hänt." in (content / "news" / "2026-02-01-nyhet.md").read_text(encoding="utf-8")
+
+
+def _file_check_message(content, field: str, value: str) -> str:
+    """What `sitegen check` says about `field: value` in an events file."""
+    from sitegen.errors import ContentError
+
+    events = content / "events" / "2026.yaml"
+    before = events.read_text(encoding="utf-8")
+    events.write_text(before + "- id: prov\n  title: Prov\n  start: 2026-05-05 18:00\n  municipality: Gävle\n"
+                      .replace(f"  {field}: " + ("Gävle" if field == "municipality" else "2026-05-05 18:00"),
+                               f"  {field}: {value}"), encoding="utf-8")
+    try:
+        check(content)
+    except ContentError as exc:
+        return next(p.message for p in exc.problems if p.field == field)
+    finally:
+        events.write_text(before, encoding="utf-8")
+    raise AssertionError("the file check accepted it")
+
+
+def test_answers_are_refused_exactly_as_the_file_check_refuses_them(runner, content):
+    from sitegen.cli import main
+
+    place = _file_check_message(content, "municipality", "gävle")
+    clock = _file_check_message(content, "start", "20:00")
+    assert "Menade du ”Gävle”?" in place and "bara ett klockslag" in clock
+    before = (content / "events" / "2026.yaml").read_text(encoding="utf-8")
+    result = runner.invoke(main, ["new", "event", "--content", str(content)], input=answers(
+        "Kvällsmöte", "20:00", "2026-05-05 20:00", "", "", "gävle", "Gävle", "", "", "", "", "nej", "ja"))
+    assert result.exit_code == 0, result.output
+    assert f"  {clock}" in result.output and "”20:00” är bara ett klockslag. Skriv datumet också, till exempel " \
+        "”2026-03-12 20:00”." in result.output
+    assert f"  {place}" in result.output
+    added = (content / "events" / "2026.yaml").read_text(encoding="utf-8")[len(before):]
+    assert "  start: 2026-05-05 20:00\n  municipality: Gävle\n" in added
+
+
+def test_a_repeating_event_asks_for_the_days_it_skips(runner, content):
+    from sitegen.cli import main
+
+    result = runner.invoke(main, ["new", "event", "--content", str(content)], input=answers(
+        "Samtalsgrupp", "2026-09-01 10:00", "12:00", "", "Sandviken", "", "", "", "", "varje vecka", "2026-10-27",
+        "2026-09-09", "2026-09-15, 2026-10-06", "ja"))
+    assert result.exit_code == 0, result.output
+    assert "Dagar då den inte blir av" in result.output
+    assert ("  2026-09-09 är inte en av dagarna då händelsen upprepas, så den kan inte undantas. Kontrollera datumet."
+            in result.output)
+    assert "  Upprepas: varje vecka till och med 2026-10-27\n  Inte: 2026-09-15, 2026-10-06\n" in result.output
+    text = (content / "events" / "2026.yaml").read_text(encoding="utf-8")
+    assert text.endswith("  repeat:\n    freq: weekly\n    until: 2026-10-27\n    except: [2026-09-15, 2026-10-06]\n")
+    event = next(e for e in check(content).events if e.id == "samtalsgrupp-2026-09-01")
+    assert len(event.occurrences) == 7
+    assert dt.date(2026, 9, 15) not in [o.first_day for o in event.occurrences]
+
+
+def test_the_summary_lists_the_organizers_one_per_line_and_no_saves_nothing(runner, content):
+    from sitegen.cli import main
+
+    before = (content / "events" / "2026.yaml").read_bytes()
+    result = runner.invoke(main, ["new", "event", "--content", str(content)], input=answers(
+        "Dialogmöte", "2026-04-14 18:00", "", "Stadsbiblioteket", "Gävle", "forening-a", "", "", "", "nej", "kanske",
+        "nej"))
+    assert result.exit_code == 1
+    assert "Föreningarna (id – namn):\n  forening-a – Förening A\n" in result.output
+    assert ("Så här blir händelsen:\n  Namn: Dialogmöte\n  Start: 2026-04-14 18:00\n  Plats: Stadsbiblioteket\n"
+            "  Kommun: Gävle\n  Arrangörer:\n    - Förening A (forening-a)\n  Id: dialogmote-2026-04-14\n") in result.output
+    assert "Svara ja eller nej." in result.output
+    assert "Ingenting sparades." in result.output
+    assert (content / "events" / "2026.yaml").read_bytes() == before
+
+
+def test_an_associations_name_for_the_organizer_suggests_its_id(runner, content):
+    from sitegen.cli import main
+
+    result = runner.invoke(main, ["new", "event", "--content", str(content)], input=answers(
+        "Dialogmöte", "2026-04-14 18:00", "", "", "Gävle", "Förening A", "forening-a", "", "", "", "nej", "ja"))
+    assert result.exit_code == 0, result.output
+    assert "”Förening A” ser ut som en förenings namn. Skriv föreningens id i stället: forening-a (Förening A)." \
+        in result.output
+    assert "  organizers: [forening-a]\n" in (content / "events" / "2026.yaml").read_text(encoding="utf-8")

@@ -32,6 +32,12 @@ class Context:
     html: dict[str, bytes] = field(default_factory=dict)  # output path -> HTML, filled by the html renderer
     check_only: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
 
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """Width and height of an image in content/files/ ("/files/bild.png"), for its <img>."""
+        from ..images import size_of
+
+        return size_of(self.model.content_dir, src)
+
     @cached_property
     def env(self) -> jinja2.Environment:
         env = jinja2.Environment(
@@ -44,7 +50,7 @@ class Context:
             bytecode_cache=template_cache.TEMPLATES,
         )
         env.filters.update(
-            markdown=lambda text: Markup(markup.to_html(text)),
+            markdown=lambda text: Markup(markup.add_sizes(markup.to_html(text), self.image_size)),
             inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
             day=dates.day,
             short_day=dates.short_day,

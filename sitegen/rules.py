@@ -1,0 +1,318 @@
+"""Content rules: what the accessibility gates would reject in HTML made from Markdown, found in the Markdown.
+
+`sitegen check` (and so the preview, the commit check and the build) runs these rules, so a text that passes
+the check also passes the gates in `make test` (tests/sitecheck.py): heading levels, link texts, images,
+tables and dates. Each message is Swedish, on the Markdown file's own line, and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from . import images
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from .model import SiteModel
+    from .sources import MarkdownText
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_QUOTE = re.compile(r"^(?: {0,3}> ?)+")
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+# Python-Markdown makes a heading of any line that starts with # (no space needed: "#1 i kön" is one).
+_ATX = re.compile(r"^(#{1,6})(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)(?:</h[1-6]>|$)", re.IGNORECASE)
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_HTML_LINK = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+CAPTION = re.compile(r"^Tabell:\s*(\S.*)$")
+# The gates want every weekday date in <time datetime> (tests/sitecheck.py), which Markdown cannot give.
+_WEEKDAY_DATE = re.compile(r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) (\d{1,2} (?:januari|februari|mars|"
+                           r"april|maj|juni|juli|augusti|september|oktober|november|december))", re.IGNORECASE)
+# Link texts that say nothing about where the link goes when a screen reader lists the page's links.
+VAGUE_LINK_TEXTS = {"här", "klicka här", "klicka", "tryck här", "läs mer", "läs mer här", "mer", "mer här",
+                    "länk", "länken", "denna länk", "den här länken", "klicka på länken", "se här"}
+# Pages the footer links by itself (templates/base.html), and always the search and the site map.
+FOOTER_PAGES = {"/tillganglighet/": "tillganglighet", "/lattlast/": "lattlast", "/definitioner/": "definitioner",
+                "/sok/": "", "/webbplatskarta/": ""}
+
+
+@dataclass(frozen=True)
+class Heading:
+    index: int  # 0-based line in the text
+    level: int
+    text: str
+    kind: str  # "atx", "setext" or "html"
+
+
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """_scan of one text, worked out once for all the rules (remembered for the last text)."""
+    global _LAST
+    last = _LAST  # one tuple, replaced whole: a second thread never sees a text with another text's lines
+    if last[0] != text:
+        last = _LAST = (text, list(_scan(text)))
+    return last[1]
+
+
+_LAST: tuple[str, list[tuple[int, str]]] = ("", [])
+
+
+def _scan(text: str) -> Iterator[tuple[int, str]]:
+    """(0-based line, line without blockquote marks and code spans) of every line outside code blocks.
+
+    A line indented four spaces is code, except inside a list, where it continues the list item.
+    """
+    in_fence = in_list = False
+    for index, row in enumerate(text.split("\n")):
+        if _FENCE.match(row):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        item = _LIST_ITEM.match(row)
+        if item:
+            in_list, row = True, row[item.end():]  # "- ## Rubrik" is a heading inside the list item
+        elif row.strip() and not row.startswith((" ", "\t")):
+            in_list = False
+        if row.startswith(("    ", "\t")):
+            if not in_list:
+                continue
+            row = row.strip()
+        if ">" in row:
+            row = _QUOTE.sub("", row)
+        yield index, _CODE_SPAN.sub("", row) if "`" in row else row
+
+
+def headings(text: str) -> list[Heading]:
+    """Every heading the Markdown makes, in order, with its line."""
+    found: list[Heading] = []
+    previous: tuple[int, str] | None = None
+    for index, row in _lines(text):
+        start = row.lstrip()[:1]
+        atx = _ATX.match(row) if start == "#" else None
+        setext = _SETEXT.match(row) if start in ("=", "-") else None
+        if atx:
+            found.append(Heading(index, len(atx.group(1)), atx.group(2).strip(), "atx"))
+        elif setext and previous and previous[0] == index - 1 and previous[1].strip() and not _ATX.match(previous[1]):
+            found.append(Heading(index - 1, 1 if row.strip()[0] == "=" else 2, previous[1].strip(), "setext"))
+        for match in _HTML_HEADING.finditer(row) if "<" in row else ():
+            found.append(Heading(index, int(match.group(1)), _TAG.sub("", match.group(2)).strip(), "html"))
+        previous = (index, row)
+    return found
+
+
+def _heading_problems(source: MarkdownText) -> Iterator[Problem]:
+    context = 2 if source.url == "/lagar/" else 1  # laws' texts stand under the law's h2, all others under the h1
+    before = context
+    for heading in headings(source.text):
+        line = source.line_at(heading.index)
+        marks = "#" * heading.level
+        if heading.level == 1:
+            yield _error(source, line, _h1_message(heading))
+            continue
+        if not heading.text:
+            yield _error(source, line, "Rubriken är tom: raden har bara #. Skriv rubrikens text efter # och ett "
+                                       "mellanslag, eller ta bort raden.")
+        if heading.level > before + 1:
+            wanted = "#" * (before + 1)
+            if before == context:
+                yield _error(source, line, f"Den första rubriken i texten, ”{heading.text}”, har {marks}. Texten står "
+                             f"under sidans rubrik, så den första mellanrubriken ska ha {wanted}. Skriv "
+                             f"{wanted} {heading.text}.")
+            else:
+                yield _error(source, line, f"Rubriken ”{heading.text}” har {marks}, men rubriken före har "
+                             f"{'#' * before}: en rubriknivå hoppas över. Skärmläsare använder rubrikerna som "
+                             "innehållsförteckning, och en överhoppad nivå ser ut som att något saknas. Skriv "
+                             f"{wanted} {heading.text}, eller lägg en rubrik med {wanted} före den.")
+        before = heading.level
+
+
+def _h1_message(heading: Heading) -> str:
+    if heading.kind == "setext":
+        how = f"Raden med === under ”{heading.text}” gör texten till en huvudrubrik (h1)."
+    elif heading.kind == "html":
+        how = f"<h1> gör ”{heading.text}” till en huvudrubrik."
+    else:
+        how = f"Raden börjar med ett enda #, så ”{heading.text}” blir en huvudrubrik (h1)."
+    return (f"{how} Sidans titel (title) är sidans enda huvudrubrik, och en h1 i texten tas bort. Skriv ## för en "
+            "mellanrubrik. Ska raden inte vara en rubrik, skriv om den så att den inte börjar med #.")
+
+
+def _error(source: MarkdownText, line: int, message: str, severity: str = "fel") -> Problem:
+    return Problem(source.file, line, source.field, message, severity)  # type: ignore[arg-type]
+
+
+def _visible(text: str) -> str:
+    """The words of a link text as a reader hears them: images by their description, formatting left out."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\s+", " ", _TAG.sub("", text).replace("*", "").replace("_", "").replace("`", "")).strip()
+
+
+def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]:
+    for index, row in _lines(source.text):
+        if "[" not in row and "<" not in row:
+            continue
+        line = source.line_at(index)
+        for match in _LINK.finditer(row):
+            bang, label, target = match.group(1), match.group(2), match.group(3).strip("<>")
+            if bang:
+                yield from _image_problems(source, line, label.strip(), target, content_dir)
+            else:
+                yield from _link_text_problems(source, line, _visible(label), target)
+            for image in _LINK.finditer(label):  # an image inside a link's text: [![alt](src)](href)
+                if image.group(1):
+                    yield from _image_problems(source, line, image.group(2).strip(), image.group(3).strip("<>"),
+                                               content_dir)
+        for match in _HTML_LINK.finditer(row) if "<" in row else ():
+            if not _visible(match.group(1)):
+                yield _error(source, line, "Länken (<a>) har ingen text. Skärmläsare läser då upp adressen eller "
+                                           "ingenting. Skriv vad länken leder till mellan <a …> och </a>.")
+
+
+def _link_text_problems(source: MarkdownText, line: int, label: str, target: str) -> Iterator[Problem]:
+    if not label:
+        yield _error(source, line, f"Länken till ”{target}” har ingen länktext. Skärmläsare läser då upp adressen "
+                     "eller ingenting, och länken syns knappt på sidan. Skriv vad länken leder till mellan "
+                     f"hakparenteserna, till exempel [Anmälan till dialogmötet]({target}).")
+        return
+    if re.sub(r"[.,:;!?…]+", "", label).strip().lower() in VAGUE_LINK_TEXTS:
+        yield _error(source, line, f"Länktexten ”{label}” säger inte vart länken går. Den som använder skärmläsare "
+                     "hoppar ofta mellan länkarna och hör bara länktexten. Skriv vad länken leder till, till "
+                     f"exempel [anmälan till dialogmötet]({target}).", "varning")
+
+
+def _image_problems(source: MarkdownText, line: int, alt: str, src: str, content_dir: Path) -> Iterator[Problem]:
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith("//"):
+        yield _error(source, line, f"Bilden ”{src}” ligger på en annan webbplats. Webbplatsen hämtar aldrig något "
+                     "från andra servrar, eftersom de då får veta vem som läser sidan. Spara bilden i content/files/ "
+                     "och skriv ![Vad bilden visar](/files/namn.png).")
+        return
+    path = unquote(parts.path)
+    name = path[len(images.PREFIX):] if path.startswith(images.PREFIX) else ""
+    if not name:
+        yield _error(source, line, f"Bilden ”{src}” finns inte i content/files/. Lägg bilden där och skriv adressen "
+                     "med /files/ först, till exempel ![Vad bilden visar](/files/namn.png).")
+        return
+    if Path(name).suffix.lower() not in images.FORMATS:
+        yield _error(source, line, f"”{name}” är ingen bild som alla webbläsare visar. Spara den som PNG eller JPEG "
+                     "(.png, .jpg), eller länka till filen i stället: [Beskrivning av filen](/files/" + name + ").")
+        return
+    if not alt:
+        yield _error(source, line, f"Bilden ”{src}” saknar beskrivning (texten mellan [ och ]). Den som inte ser "
+                     "bilden, till exempel den som använder skärmläsare, får annars inte veta vad den visar. Skriv "
+                     f"kort vad bilden visar eller säger: ![Karta över länets tio kommuner]({src}). En bild som "
+                     "bara pryder sidan hör inte hemma i texten; ta då bort den.")
+    elif alt.lower() in {name.lower(), Path(name).stem.lower()}:
+        yield _error(source, line, f"Bildens beskrivning är filnamnet ”{alt}”, som inte säger vad bilden visar. "
+                     "Skriv kort vad bilden visar eller säger.", "varning")
+    file = content_dir / "files" / name
+    if file.is_file():
+        try:
+            images.read_size(file)
+        except (images.Unreadable, OSError):
+            yield _error(source, line, f"content/files/{name} går inte att läsa som en bild av det slag filnamnet "
+                         "säger. Spara om bilden som PNG eller JPEG, med rätt filändelse.")
+
+
+def _block_problems(source: MarkdownText) -> Iterator[Problem]:
+    """Tables without a caption line, and weekday dates outside the calendar."""
+    rows = source.text.split("\n")
+    for index, row in _lines(source.text):
+        if index and "|" in row and _TABLE_RULE.match(row) and "|" in rows[index - 1]:
+            above = next((r for r in reversed(rows[:index - 1]) if r.strip()), "")
+            if not CAPTION.match(above.strip()):
+                yield _error(source, source.line_at(index - 1), "Tabellen saknar rubrik. Skärmläsare läser upp "
+                             "rubriken så att man vet vad tabellen visar innan den läses. Skriv en rad som "
+                             "börjar med Tabell: ovanför tabellen, till exempel ”Tabell: Mötestider våren 2026”, "
+                             "och en tom rad mellan den och tabellen.")
+        for match in _WEEKDAY_DATE.finditer(_TAG.sub("", row)) if "dag " in row.lower() else ():
+            yield _error(source, source.line_at(index), f"”{match.group(0)}” är ett datum som webbplatsen inte kan "
+                         "märka upp åt skärmläsare och kalenderprogram i en text. Skriv datumet utan veckodag "
+                         f"(”{match.group(1)}”), eller lägg händelsen i kalendern, där datumet visas med veckodag.")
+
+
+def check_text(source: MarkdownText, content_dir: Path) -> list[Problem]:
+    """Every rule for one Markdown text."""
+    if not source.text or not any(mark in source.text for mark in "#=-[<|!") and "dag " not in source.text:
+        return []  # plain prose: nothing a rule looks for
+    return [*_heading_problems(source), *_link_problems(source, content_dir), *_block_problems(source)]
+
+
+def _menu_clashes(model: SiteModel) -> Iterator[Problem]:
+    taken: dict[int, str] = {}
+    for page in sorted(model.pages.values(), key=lambda p: p.source):
+        number = page.meta.menu
+        if number is None:
+            continue
+        if number in taken:
+            yield Problem(page.source, page.meta.line_of("menu"), "menu", f"Sidan har menu: {number}, samma nummer som "
+                          f"{taken[number]}. Då bestämmer filnamnen ordningen i menyn. Ge sidorna olika nummer.",
+                          "varning")
+        taken.setdefault(number, page.source)
+
+
+def _footer_duplicates(model: SiteModel) -> Iterator[Problem]:
+    from .links import links_in
+
+    footer = model.site.footer
+    if not footer:
+        return
+    for index, target in links_in(footer):
+        path = urlsplit(target).path
+        slug = FOOTER_PAGES.get(path if path.endswith("/") else path + "/")
+        if slug is not None and (not slug or slug in model.pages):
+            first = model.site.line_of("footer") + (1 if "\n" in footer.strip() else 0)  # a block starts below
+            yield Problem(model.site.source[0], first + index, "footer",
+                          f"Sidfoten länkar redan till {path} av sig själv, så länken står två gånger. Ta bort "
+                          f"länken till {path} ur footer.", "varning")
+
+
+def check_site(model: SiteModel) -> list[Problem]:
+    """Every content rule over every Markdown text of the site, and the menu and footer checks."""
+    from .sources import markdown_texts
+
+    problems = [p for source in markdown_texts(model) for p in check_text(source, model.content_dir)]
+    return [*problems, *_menu_clashes(model), *_footer_duplicates(model)]
+
+
+_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+
+
+def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
+    """An error for each heading whose id (made from its text) is already used on the page it is shown on.
+
+    A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
+    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too.
+    """
+    from html import unescape
+
+    from . import markup
+    from .links import _output_for
+
+    problems = []
+    for source in texts:
+        made = _HEADING_ID.findall(markup.to_html(source.text)) if "#" in source.text or "<h" in source.text else []
+        output = _output_for(source.url, outputs) if made else None
+        if output is None or not output.endswith(".html"):
+            continue
+        page = outputs[output].decode("utf-8", errors="replace")
+        lines = {heading.text: heading.index for heading in headings(source.text)}
+        for _, anchor, inner in made:
+            if page.count(f'id="{anchor}"') > 1:
+                text = unescape(_TAG.sub("", inner)).strip()
+                problems.append(_error(source, source.line_at(lines.get(text, 0)), f"Rubriken ”{text}” får id:t "
+                                       f"”{anchor}”, som något annat på sidan {source.url} redan har. Då hamnar "
+                                       f"länkar till #{anchor} fel, och sidan blir inte giltig HTML. Ändra rubrikens "
+                                       "text lite, till exempel med ett ord till."))
+    return problems
