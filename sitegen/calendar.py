@@ -47,8 +47,8 @@ class Feed:
         return "webcal://" + self.https(base_url).split("://", 1)[1]
 
     def google(self, base_url: str) -> str:
-        """Google Calendar's "add this calendar?" page. Its cid takes the feed as a webcal:// address: an
-        https:// address is read as the id of a Google calendar and fails."""
+        """Google Calendar's "add this calendar?" page. Google documents no format for cid; the feed given as a
+        url-encoded webcal:// address is the form known to work (an https:// one may be taken for a calendar id)."""
         return f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': self.webcal(base_url)})}"
 
     def outlook(self, base_url: str, host: str = "outlook.live.com") -> str:
@@ -155,7 +155,7 @@ def feature_words(event: CalendarEvent) -> str:
 def paper_notes(event: CalendarEvent, today: dt.date) -> str:
     """One short line for paper: "Även digitalt: … · Tillgängligt: rullstol, hörslinga · Anmälan senast 4 mars 2027: …"."""
     data, notes = event.data, []
-    if data.online:
+    if data.online and not data.cancelled:
         notes.append(f"{'Digitalt' if attendance(event) == 'online' else 'Även digitalt'}: {data.online}")
     if data.accessibility:
         notes.append("Tillgängligt: " + ", ".join(ACCESSIBILITY_SHORT[key] for key in data.accessibility))

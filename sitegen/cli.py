@@ -272,6 +272,9 @@ def _ask_repeat(fields: dict[str, Any], repeat: str | None, until_: str | None, 
     freq = _ask("Upprepas den? (nej, varje vecka, varje månad)", repeat, scaffold.repeat_freq,
                 default="nej", flag="--repeat", skip=skip)
     if not freq:
+        if except_ or until_:
+            click.echo("Fel i --except/--until: de gäller bara en händelse som upprepas. Ange också --repeat.", err=True)
+            sys.exit(2)
         return
     last = _ask("Sista dagen den kan upprepas (ÅÅÅÅ-MM-DD)", until_,
                 _required(lambda a: scaffold.until(a, fields["start"])), flag="--until")

@@ -176,9 +176,19 @@ def _acquire(file: IO[str], out: Path, wait: float) -> None:
     file.seek(0)
     holder = file.read().strip()
     who = f" (process {holder})" if holder.isdigit() else ""
-    raise BuildError(f"Ett annat bygge till mappen {out}{who} pågår fortfarande; sitegen väntade i {wait:.0f} sekunder "
+    seconds = f"{wait:.0f} sekund" if round(wait) == 1 else f"{wait:.0f} sekunder"
+    raise BuildError(f"Ett annat bygge till mappen {out}{who} pågår fortfarande; sitegen väntade i {seconds} "
                      "på att det skulle bli klart. Ingenting har ändrats. Vänta tills det andra bygget är klart och kör "
                      "kommandot igen, eller bygg till en annan mapp med --out.")
+
+
+def _open_lock(out: Path) -> IO[str]:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return open(lock_path(out), "a+", encoding="ascii")
+    except OSError as exc:
+        raise BuildError(f"Webbplatsen kunde inte skrivas till {out}: mappen {out.parent} går inte att skriva i "
+                         f"({exc.strerror}). Ingenting har ändrats. Välj en mapp du kan skriva i med --out.") from exc
 
 
 @contextlib.contextmanager
@@ -193,8 +203,7 @@ def locked(out: Path) -> Iterator[None]:
     if out in held:
         yield
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path(out), "a+", encoding="ascii") as file:
+    with _open_lock(out) as file:
         _acquire(file, out, _wait_seconds())
         try:
             file.truncate(0)
@@ -207,20 +216,37 @@ def locked(out: Path) -> Iterator[None]:
             fcntl.flock(file, fcntl.LOCK_UN)
 
 
+_scratch: Path | None = None  # the folder of the build running now, if any
+
+
 @contextlib.contextmanager
-def scratch(out: Path) -> Iterator[Path]:
+def scratch(out: Path, whole_process: bool = True) -> Iterator[Path]:
     """Temporary files of one build (the search index's site, the PDF's fonts) in the cache beside `out`.
 
     Held under the lock: what a killed build left there is removed first, and everything when the build ends.
-    Processes forked during the build inherit the folder as their temporary folder.
+    With `whole_process` (a build, which runs nothing else) it is the process's temporary folder, which the
+    processes forked during the build inherit too. The preview runs the editor beside its rebuilds, so there
+    only the search index is pointed at it (scratch_folder()), and the editor's temporary files stay apart.
     """
+    global _scratch
     folder = out.resolve().parent / CACHE_DIR / f"tmp-{out.resolve().name}"
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    previous = tempfile.tempdir
-    tempfile.tempdir = str(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"Bygget kan inte spara tillfälliga filer i {folder} ({exc.strerror}). Ingenting har ändrats. "
+                         "Välj en utmapp (--out) i en mapp du kan skriva i.") from exc
+    previous, previous_scratch = tempfile.tempdir, _scratch
+    if whole_process:
+        tempfile.tempdir = str(folder)
+    _scratch = folder
     try:
         yield folder
     finally:
-        tempfile.tempdir = previous
+        tempfile.tempdir, _scratch = previous, previous_scratch
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch_folder() -> Path | None:
+    """The running build's folder for temporary files (see scratch), or None outside a build."""
+    return _scratch

@@ -205,8 +205,9 @@ def _image_problems(source: MarkdownText, line: int, alt: str, src: str, content
                      "med /files/ först, till exempel ![Vad bilden visar](/files/namn.png).")
         return
     if Path(name).suffix.lower() not in images.FORMATS:
-        yield _error(source, line, f"”{name}” är ingen bild som alla webbläsare visar. Spara den som PNG eller JPEG "
-                     "(.png, .jpg), eller länka till filen i stället: [Beskrivning av filen](/files/" + name + ").")
+        yield _error(source, line, f"Bilder i texten kan vara PNG, JPEG, GIF eller WebP, inte ”{name}”. Spara bilden "
+                     "som PNG eller JPEG (.png, .jpg), eller länka till filen i stället: [Beskrivning av filen](/files/"
+                     + name + ").")
         return
     if not alt:
         yield _error(source, line, f"Bilden ”{src}” saknar beskrivning (texten mellan [ och ]). Den som inte ser "

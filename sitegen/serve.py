@@ -13,12 +13,13 @@ import datetime as dt
 import html
 import http.server
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import cms, notices
 from .build import check, render
@@ -83,7 +84,7 @@ class Preview:
         self._stop = threading.Event()
         self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.server = http.server.ThreadingHTTPServer((host, port), _handler(self))
+        self.server = _Server((host, port), _handler(self))
         self.server.daemon_threads = True
 
     @property
@@ -100,7 +101,7 @@ class Preview:
         """
         started = time.perf_counter()
         try:
-            with locked(self.out), scratch(self.out):
+            with locked(self.out), scratch(self.out, whole_process=False):
                 return self._rebuild(started)
         except SitegenError as exc:  # another build into the folder did not end in time
             return self._failed(exc, started)
@@ -265,9 +266,48 @@ def inject(page: str, version: int) -> str:
     return page[:index] + tag + page[index:] if index >= 0 else page + tag
 
 
+# What the preview answers when it cannot serve a request; short, Swedish, never a traceback.
+ERRORS = {
+    400: "Adressen går inte att läsa. Kontrollera att den är rätt skriven.",
+    404: "Sidan eller filen finns inte i förhandsvisningen.",
+    405: "Förhandsvisningen tar inte emot det här slaget av förfrågan här.",
+    414: "Adressen är för lång.",
+    403: "Förhandsvisningen svarar bara på adresser på den här datorn: http://127.0.0.1:{port}/ eller "
+         "http://localhost:{port}/.",
+    431: "Förfrågan har för långa huvuden.",
+    500: "Något gick fel i förhandsvisningen när sidan skulle visas. Försök igen; syns felet igen, starta om "
+         "förhandsvisningen.",
+    501: "Förhandsvisningen tar inte emot det här slaget av förfrågan.",
+}
+ERROR_PAGE = """<!doctype html>
+<html lang="sv">
+<head><meta charset="utf-8"><title>Förhandsvisningen: %(code)d</title></head>
+<body><main><h1>Förhandsvisningen kan inte svara (%(code)d)</h1><p>%(explain)s</p></main></body>
+</html>
+"""
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line instead of the standard library's traceback, should a request ever get past the handler."""
+        kind, exc = sys.exc_info()[:2]
+        if kind is not None and not issubclass(kind, ConnectionError):
+            print(f"Förhandsvisningen kunde inte svara på en förfrågan ({kind.__name__}: {exc}).", file=sys.stderr)
+
+
+def own_host(header: str, port: int, bound: str = "127.0.0.1") -> bool:
+    """Whether a request's Host names this server, so a page of another site that a DNS trick points at
+    127.0.0.1 (DNS rebinding) is not answered."""
+    names = {"127.0.0.1", "localhost", "[::1]", f"[{bound}]" if ":" in bound else bound}
+    allowed = {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+    return header.strip().lower() in allowed
+
+
 def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+        error_message_format = ERROR_PAGE
+        _answered = False  # whether a status line has gone out for the current request
 
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(preview.out), **kwargs)  # type: ignore[arg-type]
@@ -275,9 +315,42 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
             pass  # the console shows rebuilds, not every request
 
+        def parse_request(self) -> bool:
+            """The request line and headers, and then: is it addressed to this server at all?"""
+            self._answered = False
+            if not super().parse_request():
+                return False
+            host, port = preview.server.server_address[:2]
+            if own_host(self.headers.get("Host", ""), port, str(host)):
+                return True
+            self.send_error(403)  # as the editor answers a forged request: one status for "not for you"
+            return False
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            self._answered = True
+            super().send_response(code, message)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """The standard status line, with a short Swedish page in place of the English one."""
+            port = preview.server.server_address[1]
+            text = ERRORS.get(code, "Förfrågan gick inte att besvara.").format(port=port)
+            super().send_error(code, None, text)
+
+        def _guarded(self, action: Callable[[], None]) -> None:
+            """Runs one request's answer; whatever a strange address makes fail is a short answer, never a traceback."""
+            try:
+                action()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the page was closed while it waited
+            except Exception as exc:  # noqa: BLE001 - one odd request must not stop the preview or print a traceback
+                if self._answered:
+                    self.close_connection = True  # half an answer has gone out: end it
+                else:
+                    self.send_error(404 if isinstance(exc, OSError) else 400 if isinstance(exc, ValueError) else 500)
+
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-store")
-            if urlsplit(self.path).path.startswith("/files/"):  # attachments never run script (render/headers.py)
+            if urlsplit(getattr(self, "path", "")).path.startswith("/files/"):  # attachments never run script (render/headers.py)
                 for name, value in FILES_HEADERS.items():
                     self.send_header(name, value)
             super().end_headers()
@@ -295,12 +368,18 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
             self.do_GET()
 
         def do_POST(self) -> None:
+            self._guarded(self._post)
+
+        def _post(self) -> None:
             if cms.owns(urlsplit(self.path).path):
                 cms.respond(self, preview)
             else:
                 self.send_error(405)
 
         def do_GET(self) -> None:
+            self._guarded(self._get)
+
+        def _get(self) -> None:
             parts = urlsplit(self.path)
             if cms.owns(parts.path):  # the editor, /redigera/: only here, never in the built site
                 cms.respond(self, preview)
@@ -313,8 +392,11 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
                 self._send(200, page.encode(), TYPES[".html"])
             elif parts.path == WAIT_PATH:
                 seen = parse_qs(parts.query).get("v", ["0"])[0]
-                version = preview.wait_for_change(int(seen) if seen.isdigit() else 0, WAIT_SECONDS)
+                known = seen.isascii() and seen.isdigit() and len(seen) < 30
+                version = preview.wait_for_change(int(seen) if known else 0, WAIT_SECONDS)
                 self._send(200, str(version).encode(), "text/plain; charset=utf-8")
+            elif any(part.startswith(".") for part in unquote(parts.path).split("/")):
+                self.send_error(404)  # the site's mark (.sitegen), the PDF while it is written: never served
             elif self._is_page(parts.path):
                 self._page(parts.path)
             else:

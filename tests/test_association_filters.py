@@ -148,3 +148,27 @@ def test_series_in_one_line(scratch_project, repeat, start, expected):
     event = next(e for e in check(scratch_project.content, TODAY).events if e.id == "serie")
     assert re.sub(r"<[^>]+>", "", series(event)) == expected
     assert f'<time datetime="{start[:10]}">' in series(event)
+
+
+def test_listings_without_entries_link_only_pages_that_exist(scratch_project):
+    """A calendar or directory made only of its Markdown page still has every filter page it links."""
+    scratch_project.write("events/2026.yaml", "[]\n")
+    scratch_project.write("associations.yaml", "[]\n")
+    scratch_project.write("pages/kalender.md", "---\ntitle: Kalender\n---\nSnart.\n")
+    scratch_project.write("pages/foreningar.md", "---\ntitle: Föreningar\n---\nSnart.\n")
+    html = pages(check(scratch_project.content, TODAY))
+    for listing in ("/kalender/", "/foreningar/"):
+        for href in re.findall(r'href="([^"#]+/)"', html[listing]):
+            target = (listing + href).replace("/./", "/")
+            while "/../" in target:
+                target = re.sub(r"/[^/]+/\.\./", "/", target, count=1)
+            assert target in html, f"{listing} links {target}, which is not a page"
+    assert "Ingen förening har skrivit att den verkar just i Gävle än." in _text(html["/foreningar/kommun/gavle/"])
+
+
+def test_association_page_links_its_audiences_and_municipalities_to_their_lists(html):
+    page = html["/foreningar/forening-b/"]
+    for href in ("../malgrupp/narstaende/", "../malgrupp/andra-intresserade/", "../kommun/sandviken/", "../kommun/gavle/"):
+        assert f'<a href="{href}">' in page
+        assert "/foreningar/" + href.removeprefix("../") in html
+    assert '<a href="../kommun/hela-lanet/">Hela länet</a>' in html["/foreningar/natverket/"]

@@ -51,7 +51,7 @@ CASES = [
     ("![Karta](https://example.org/karta.png)\n", 5, "fel", ["ligger på en annan webbplats", "content/files/"]),
     ("![Karta](//example.org/karta.png)\n", 5, "fel", ["ligger på en annan webbplats"]),
     ("![Karta](bilder/karta.png)\n", 5, "fel", ["finns inte i content/files/"]),
-    ("![Karta](/files/karta.svg)\n", 5, "fel", ["ingen bild som alla webbläsare visar"]),
+    ("![Karta](/files/karta.svg)\n", 5, "fel", ["Bilder i texten kan vara PNG, JPEG, GIF eller WebP, inte ”karta.svg”"]),
     ("![bild.png](/files/bild.png)\n", 5, "varning", ["beskrivning är filnamnet"]),
     ("![Karta](/files/trasig.png)\n", 5, "fel", ["går inte att läsa som en bild"]),
     ('<img src="/files/bild.png" alt="x">\n', 5, "varning", ["tog bort <img>"]),

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 import vobject
-from conftest import TEMPLATES
+from conftest import TEMPLATES, ScratchProject
 from test_review import pages
 
 from sitegen.build import check
@@ -55,10 +55,17 @@ EVENTS = """\
     """
 
 
-@pytest.fixture
-def model(scratch_project) -> SiteModel:
-    scratch_project.write("events/2026.yaml", EVENTS)
-    return check(scratch_project.content, TODAY)
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> SiteModel:
+    project = ScratchProject(tmp_path_factory.mktemp("fields"))
+    project.write("events/2026.yaml", EVENTS)
+    return check(project.content, TODAY)
+
+
+@pytest.fixture(scope="module")
+def html(model) -> dict[str, str]:
+    """Every page of the model, rendered once for the module's tests (they only read them)."""
+    return pages(model)
 
 
 def _text(html: str) -> str:
@@ -70,10 +77,11 @@ def _json_ld(html: str) -> dict:
     return data[0] if isinstance(data, list) else data
 
 
-@pytest.fixture
-def feeds(model, monkeypatch) -> dict[str, bytes]:
-    monkeypatch.setenv(NO_HISTORY_ENV, "1")
-    return dict(ics.render(Context(model, TEMPLATES)))
+@pytest.fixture(scope="module")
+def feeds(model) -> dict[str, bytes]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(NO_HISTORY_ENV, "1")
+        return dict(ics.render(Context(model, TEMPLATES)))
 
 
 def _vevent(feeds: dict[str, bytes], event_id: str) -> icalendar.Event:
@@ -136,15 +144,14 @@ def test_repeated_accessibility_word_is_kept_once(model):
 
 # --- the event page -----------------------------------------------------------------------------------
 
-def test_event_page_shows_accessibility_in_words_linked_to_the_feature_pages(model):
-    page = pages(model)["/kalender/2026/hybrid/"]
+def test_event_page_shows_accessibility_in_words_linked_to_the_feature_pages(html):
+    page = html["/kalender/2026/hybrid/"]
     facts = _text(page.split('<dl class="facts">')[1].split("</dl>")[0])
     assert "TillgänglighetTillgängligt med rullstolHörslinga" in facts
     assert re.search(r'<a href="../../tillganglighet/horslinga/">Hörslinga</a>', page)
 
 
-def test_event_page_shows_delta_digitalt_with_the_link(model):
-    html = pages(model)
+def test_event_page_shows_delta_digitalt_with_the_link(html):
     page = html["/kalender/2026/hybrid/"]
     assert re.search(r'<dt>Delta digitalt</dt><dd class="online"><a href="https://mote.example.org/abc\?id=1&amp;pw=2"', page)
     assert "du kan också komma på plats" in page
@@ -153,15 +160,15 @@ def test_event_page_shows_delta_digitalt_with_the_link(model):
     assert "även digitalt" in _text(html["/kalender/"].split("Dialogmöte")[1].split("</li>")[0])
 
 
-def test_event_page_says_how_to_register_and_the_last_day(model):
-    text = _text(pages(model)["/kalender/2026/hybrid/"])
+def test_event_page_says_how_to_register_and_the_last_day(html):
+    text = _text(html["/kalender/2026/hybrid/"])
     assert ("Anmäl dig på anmälningssidan, med e-post till anmalan@example.org eller per telefon på 070-174 06 21."
             in text)
     assert "Sista anmälningsdag 5 mars 2026." in text
 
 
-def test_after_the_deadline_the_page_says_registration_has_closed(model):
-    text = _text(pages(model)["/kalender/2026/pa-plats/"])
+def test_after_the_deadline_the_page_says_registration_has_closed(html):
+    text = _text(html["/kalender/2026/pa-plats/"])
     assert "Anmälan är stängd. Sista anmälningsdag var 20 februari 2026." in text
     assert "Anmäl dig" not in text and "070-174 06 22" not in text
 
@@ -176,8 +183,7 @@ def test_registration_closes_the_day_after_the_deadline(scratch_project):
 
 # --- JSON-LD ------------------------------------------------------------------------------------------
 
-def test_json_ld_attendance_mode_and_locations(model):
-    html = pages(model)
+def test_json_ld_attendance_mode_and_locations(html):
     hybrid = _json_ld(html["/kalender/2026/hybrid/"])
     assert hybrid["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     place, virtual = hybrid["location"]
@@ -191,8 +197,7 @@ def test_json_ld_attendance_mode_and_locations(model):
     assert offline["location"]["@type"] == "Place"
 
 
-def test_json_ld_has_accessibility_and_registration(model):
-    html = pages(model)
+def test_json_ld_has_accessibility_and_registration(html):
     hybrid = _json_ld(html["/kalender/2026/hybrid/"])
     features = hybrid["location"][0]["amenityFeature"]
     assert [f["name"] for f in features] == ["Tillgängligt med rullstol", "Hörslinga"]
@@ -245,19 +250,18 @@ def test_feeds_with_the_new_fields_pass_three_parsers(feeds):
     assert sorted(str(o["DTSTART"].dt) for o in occurrences) == ["2026-04-14", "2026-04-21", "2026-04-28"]
 
 
-def test_digitalt_calendar_and_feed_hold_online_and_hybrid_events(model, feeds):
+def test_digitalt_calendar_and_feed_hold_online_and_hybrid_events(html, feeds):
     cal = icalendar.Calendar.from_ical(feeds["kalender/kommun/digitalt.ics"])
     assert sorted(str(e["UID"]).split("@")[0] for e in cal.walk("VEVENT")) == ["bara-digitalt", "hybrid"]
     gavle = icalendar.Calendar.from_ical(feeds["kalender/kommun/gavle.ics"])
     assert [str(e["UID"]).split("@")[0] for e in gavle.walk("VEVENT")] == ["hybrid"]
-    page = pages(model)["/kalender/kommun/digitalt/"]
+    page = html["/kalender/kommun/digitalt/"]
     assert "Dialogmöte" in page and "Digital träff" in page and "Utbildning" not in page
 
 
 # --- a page per accessibility feature -----------------------------------------------------------------
 
-def test_a_calendar_page_per_feature_linked_from_the_calendar(model):
-    html = pages(model)
+def test_a_calendar_page_per_feature_linked_from_the_calendar(html):
     calendar = html["/kalender/"]
     for key, (label, _) in ACCESSIBILITY.items():
         assert f"/kalender/tillganglighet/{key}/" in html
@@ -266,8 +270,7 @@ def test_a_calendar_page_per_feature_linked_from_the_calendar(model):
             key == "horslinga"
 
 
-def test_feature_page_lists_only_events_with_that_feature(model):
-    html = pages(model)
+def test_feature_page_lists_only_events_with_that_feature(html):
     hearing = html["/kalender/tillganglighet/horslinga/"]
     assert "<h1>Kalender: Hörslinga</h1>" in hearing
     assert "Dialogmöte" in hearing and "Digital träff" not in hearing and "Utbildning" not in hearing
@@ -276,7 +279,15 @@ def test_feature_page_lists_only_events_with_that_feature(model):
     assert 'aria-current="page">Tyst rum</a>' in quiet
 
 
-def test_feature_without_upcoming_events_has_a_kind_page(model):
-    text = _text(pages(model)["/kalender/tillganglighet/skrivtolk/"])
+def test_feature_without_upcoming_events_has_a_kind_page(html):
+    text = _text(html["/kalender/tillganglighet/skrivtolk/"])
     assert "Just nu finns det ingen kommande händelse i kalendern som har skrivtolk." in text
     assert "Fråga gärna den som arrangerar en händelse" in text
+
+
+def test_cancelled_event_does_not_offer_its_meeting_link_or_registration(scratch_project):
+    scratch_project.write("events/2026.yaml", textwrap.dedent(EVENTS).replace(
+        "  municipality: Gävle\n", "  municipality: Gävle\n  cancelled: true\n", 1))
+    page = pages(check(scratch_project.content, TODAY))["/kalender/2026/hybrid/"]
+    assert "INSTÄLLT" in page
+    assert "mote.example.org/abc" not in page.split("</head>")[1] and "Anmäl dig" not in page

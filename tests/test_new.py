@@ -227,3 +227,17 @@ def test_an_associations_name_for_the_organizer_suggests_its_id(runner, content)
     assert "”Förening A” ser ut som en förenings namn. Skriv föreningens id i stället: forening-a (Förening A)." \
         in result.output
     assert "  organizers: [forening-a]\n" in (content / "events" / "2026.yaml").read_text(encoding="utf-8")
+
+
+def test_skipped_days_as_options_are_checked_and_need_a_repeat(invoke, content):
+    args = ["new", "event", "--content", str(content), "--title", "Veckoträff", "--start", "2026-09-01 10:00",
+            "--municipality", "Sandviken"]
+    result = invoke(*args, "--except", "2026-09-08")
+    assert result.exit_code == 2 and "gäller bara en händelse som upprepas" in result.output
+    result = invoke(*args, "--repeat", "varje vecka", "--until", "2026-09-29", "--except", "2026-09-09")
+    assert result.exit_code == 2
+    assert "Fel i --except: 2026-09-09 är inte en av dagarna då händelsen upprepas" in result.output
+    result = invoke(*args, "--repeat", "varje vecka", "--until", "2026-09-29", "--except", "2026-09-08")
+    assert result.exit_code == 0, result.output
+    assert (content / "events" / "2026.yaml").read_text(encoding="utf-8").endswith(
+        "    until: 2026-09-29\n    except: [2026-09-08]\n")

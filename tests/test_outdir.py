@@ -244,7 +244,7 @@ def test_a_second_build_waits_then_says_in_swedish_that_another_is_running(tmp_p
                                 capture_output=True, text=True, timeout=120)
         assert second.returncode == 1, second.stderr
         assert f"Ett annat bygge till mappen {out} (process {holder.pid}) pågår fortfarande" in second.stderr
-        assert "väntade i 1 sekunder" in second.stderr and "Traceback" not in second.stderr
+        assert "väntade i 1 sekund på att" in second.stderr and "Traceback" not in second.stderr
         assert time.monotonic() - started >= 1
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -255,3 +255,10 @@ def test_a_second_build_waits_then_says_in_swedish_that_another_is_running(tmp_p
                            timeout=300)
     assert third.returncode == 0, third.stderr
     assert (out / "index.html").is_file() and (out / MARK).is_file()
+
+
+def test_a_folder_where_nothing_can_be_written_is_a_swedish_message(scratch_project, invoke):
+    result = invoke("build", "--content", str(scratch_project.content), "--out", "/proc/sitegen-finns-inte/public",
+                    "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    assert "går inte att skriva i" in result.output and "Traceback" not in result.output

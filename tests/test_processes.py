@@ -53,7 +53,7 @@ def _big_site(root: Path) -> Path:
     project = ScratchProject(root)
     text = "\n\n".join(f"Stycke {n} om brukarinflytande, delaktighet och samverkan i Gävleborg." for n in range(30))
     for number in range(PAGES):
-        project.write(f"pages/sida-{number}.md", f"---\ntitle: Sida {number}\n---\n# Rubrik {number}\n\n{text}\n")
+        project.write(f"pages/sida-{number}.md", f"---\ntitle: Sida {number}\n---\n## Rubrik {number}\n\n{text}\n")
     return project.content
 
 
@@ -99,3 +99,31 @@ def test_kill_9_ends_every_process_of_the_build_and_leaves_no_temporary_folder(t
     assert sorted(p.name for p in temp.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", ".sitegen-cache", "projekt", "public", "tmp"]
     assert sorted(p.name for p in (tmp_path / ".sitegen-cache").iterdir()) == ["jinja", "public.json"]
+
+
+def test_the_preview_keeps_the_search_index_in_the_cache_and_the_editors_temporary_folder_apart(tmp_path, monkeypatch):
+    """A rebuild of the preview must not move the process's temporary folder: the editor checks a save in a
+    temporary copy of content/ at the same moment, and that copy must not vanish when the rebuild ends."""
+    import datetime as dt
+    import tempfile
+
+    from conftest import TEMPLATES
+
+    from sitegen import outdir, serve
+
+    seen: list[tuple[str, Path | None]] = []
+    original = serve._rendered
+
+    def recording(ctx, wanted):
+        seen.append((tempfile.gettempdir(), outdir.scratch_folder()))
+        return original(ctx, wanted)
+
+    monkeypatch.setattr(serve, "_rendered", recording)
+    before = tempfile.gettempdir()
+    preview = serve.Preview(ScratchProject(tmp_path).content, tmp_path / "public", TEMPLATES, dt.date(2026, 3, 1), port=0)
+    try:
+        assert preview.rebuild().ok
+    finally:
+        preview.server.server_close()
+    assert seen == [(before, tmp_path / ".sitegen-cache" / "tmp-public")]
+    assert not (tmp_path / ".sitegen-cache" / "tmp-public").exists()  # gone when the rebuild ended

@@ -125,8 +125,8 @@ class Editor:
             if copy is not None:
                 values.pop("cancelled", None)
             return self.entry_form(collection, None, FormState(values), copied=copy)
-        data = from_form(fields, request.form)
         state = FormState(request.form, required_errors(fields, request.form))
+        data = self._stand_ins(fields, from_form(fields, request.form), state)
         with self.lock:
             target, original, text, key = self._appended(collection, data)
             rel = target.relative_to(self.content).as_posix()
@@ -164,8 +164,8 @@ class Editor:
         if request.method == "GET":
             state = FormState(to_form(fields, entry.data), fingerprint=store.fingerprint(entry.file))
             return self.entry_form(collection, entry, state, saved=request.arg("sparat"))
-        data = from_form(fields, request.form)
         state = FormState(request.form, required_errors(fields, request.form), fingerprint=one(request.form, "_hash"))
+        data = self._stand_ins(fields, from_form(fields, request.form), state)
         year = _start_year(data)
         if collection.slug == "handelser" and year and entry.file.stem.isdigit() and year != int(entry.file.stem):
             return self._move(collection, entry, state, data, year)
@@ -221,6 +221,22 @@ class Editor:
                 return self.entry_form(collection, entry, state, status=400)
             store.write_atomically(entry.file, text)
         return redirect(f"{EDITOR}{collection.slug}/andra/{quote(entry.key)}/?sparat={saved}")
+
+    def _stand_ins(self, fields: Sequence[Spec], data: dict[str, Any], state: FormState) -> dict[str, Any]:
+        """The entry with a stand-in value in each required field left empty, for the check only.
+
+        Then the check goes on to find the other mistakes (an end before the start) at the same time, as the
+        GOV.UK pattern asks; nothing is written while a field is empty, so a stand-in never reaches a file.
+        """
+        from .lists import choices
+
+        offered = choices(self.content)
+        for spec in flat(fields, state.values):
+            if spec.name in state.errors and not spec.dates:
+                options = spec.choices or tuple(offered.get(spec.source, ()))
+                value: Any = 1 if spec.kind == "int" else options[0][0] if options else "ifylls"
+                _put(data, spec.name, value)
+        return data
 
     def entry_form(self, collection: Collection, entry: store.Entry | None, state: FormState, status: int = 200,
                    saved: str = "", copied: store.Entry | None = None) -> Response:
@@ -381,7 +397,7 @@ def required_errors(fields: Sequence[Spec], form: Mapping[str, Sequence[str]]) -
     for spec in flat(fields, form):
         empty = spec.kind in ("text", "markdown", "int", "select") and not one(form, spec.name).strip()
         if spec.required and empty and not _in_empty_group(spec, fields, form):
-            errors[spec.name] = f"Fyll i ”{spec.label}”."
+            errors[spec.name] = f"{'Välj' if spec.kind == 'select' else 'Fyll i'} ”{spec.label}”."
     return errors
 
 
@@ -404,6 +420,9 @@ def _field_of(problem: Problem, file: str, lines: range, names: set[str], body_f
     if not name and body_from is not None and (problem.line is None or problem.line >= body_from):
         return "_body"
     while name and name not in names:
+        inside = sorted(n for n in names if n.startswith(name + "."))
+        if inside:
+            return inside[0]  # a problem with a whole group ("excerpts") goes to its first field
         name = name.rpartition(".")[0]
     return name or None
 
@@ -418,6 +437,22 @@ def _body_line(text: str) -> int:
     """The first line of a Markdown file's body (after the front matter)."""
     front, _ = store.split_markdown(text)
     return front.count("\n") + 3 if text.startswith("---") else 1
+
+
+def _put(data: dict[str, Any], name: str, value: Any) -> None:
+    """Sets "repeat.freq" or "excerpts.0.text" in nested plain data, making the groups on the way."""
+    *path, last = name.split(".")
+    node: Any = data
+    for part, following in zip(path, [*path[1:], last], strict=False):
+        if isinstance(node, list):
+            index = int(part)
+            while len(node) <= index:
+                node.append({})
+            node = node[index]
+        else:
+            node = node.setdefault(part, [] if following.isdigit() else {})
+    if isinstance(node, dict):
+        node[last] = value
 
 
 def _year_header(year: int) -> str:

@@ -24,10 +24,20 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
+def _system_temp() -> str:
+    """The system's temporary folder, never `tempfile.tempdir`: a build running at the same time in the preview
+    points that at its own scratch folder (sitegen/outdir.py) and removes it when it ends."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        folder = os.environ.get(name)
+        if folder and os.path.isdir(folder):
+            return folder
+    return "/tmp" if os.path.isdir("/tmp") else os.getcwd()
+
+
 def problems_after(content: Path, templates: Path, today: dt.date | None,
                    changes: Mapping[str, str | bytes]) -> list[Problem]:
     """The errors of the whole site with `changes` (path below content/ -> new text) made; [] when it is in order."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-redigera-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sitegen-redigera-", dir=_system_temp()) as folder:
         overlay = Path(folder) / "content"
         shutil.copytree(content, overlay, symlinks=True, copy_function=_link_or_copy)
         for name, data in changes.items():

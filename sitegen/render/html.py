@@ -123,13 +123,14 @@ def _content_pages(model: SiteModel) -> Iterator[tuple[str, str, dict[str, Any]]
         yield (f"/foreningar/{association.id}/", "association.html",
                {"association": association, "title": association.name,
                 "upcoming": next_per_event(model.events_of(association.id))})
-    if model.associations:
+    # The filter pages exist whenever their listing does (also one made only of a Markdown page), so its links work.
+    if _has_data(model, "foreningar"):
         yield from association_filters(model)
-    if model.events:
+    if _has_data(model, "kalender"):
         yield "/kalender/arkiv/", "archive.html", {"title": "Kalenderarkiv", "months": by_month(model.past)}
     for event in model.events:
         yield event.url, "event.html", {"event": event, "title": _event_title(event)}
-    if model.events:
+    if _has_data(model, "kalender"):
         yield from calendar_filters(model)
 
 

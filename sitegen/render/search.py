@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..outdir import scratch_folder
 from ..parallel import child_setup
 from ..publish import Tree
 from . import Context, Output
@@ -42,7 +43,7 @@ def render(ctx: Context) -> Iterator[Output]:
     if program is None:
         ctx.model.warnings.append(Problem("Sökfunktionen", None, None, MISSING, "varning"))
         return
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=scratch_folder()) as tmp:
         site = Path(tmp)
         tree = Tree(site)
         for rel, html in ctx.html.items():
