@@ -8,7 +8,7 @@ tables and dates. Each message is Swedish, on the Markdown file's own line, and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from .errors import Problem
 
 if TYPE_CHECKING:
     from .model import SiteModel
+    from .schema import Model
     from .sources import MarkdownText
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -279,40 +280,59 @@ def _footer_duplicates(model: SiteModel) -> Iterator[Problem]:
                           f"länken till {path} ur footer.", "varning")
 
 
+# Plain text fields shown on the pages as they are (not Markdown): the weekday-date rule holds for them too.
+_PLAIN_FIELDS = {"events": ("title", "location", "category"), "associations": ("name", "focus", "contact", "address"),
+                 "pages": ("title", "description", "menu_title"), "news": ("title", "summary")}
+
+
+def _plain_dates(model: SiteModel) -> Iterator[Problem]:
+    entries: dict[str, Sequence[Model]] = {"events": [e.data for e in model.events], "associations": model.associations,
+               "pages": [p.meta for p in model.pages.values()], "news": [n.meta for n in model.news]}
+    files = {"pages": [p.source for p in model.pages.values()], "news": [n.source for n in model.news]}
+    for kind, names in _PLAIN_FIELDS.items():
+        for index, entry in enumerate(entries[kind]):
+            file = files[kind][index] if kind in files else entry.source[0]
+            for name in names:
+                value = getattr(entry, name, None)
+                match = _WEEKDAY_DATE.search(value) if isinstance(value, str) and "dag " in value.lower() else None
+                if match:
+                    yield Problem(file, entry.line_of(name), name, f"”{match.group(0)}” är ett datum som webbplatsen "
+                                  "inte kan märka upp åt skärmläsare och kalenderprogram i en text. Skriv datumet utan "
+                                  f"veckodag (”{match.group(1)}”); i kalendern visas dagen ändå med veckodag.")
+
+
 def check_site(model: SiteModel) -> list[Problem]:
-    """Every content rule over every Markdown text of the site, and the menu and footer checks."""
+    """Every content rule over every Markdown text of the site, and the menu, footer and plain-text checks."""
     from .sources import markdown_texts
 
     problems = [p for source in markdown_texts(model) for p in check_text(source, model.content_dir)]
-    return [*problems, *_menu_clashes(model), *_footer_duplicates(model)]
-
-
-_HEADING_ID = re.compile(r'<h([2-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+    return [*problems, *_menu_clashes(model), *_footer_duplicates(model), *_plain_dates(model)]
 
 
 def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
     """An error for each heading whose id (made from its text) is already used on the page it is shown on.
 
     A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
-    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too.
+    #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too. The ids are
+    worked out from the Markdown as the converter's table of contents makes them, without converting again.
     """
-    from html import unescape
+    from markdown.extensions.toc import slugify_unicode
 
-    from . import markup
     from .links import _output_for
 
     problems = []
     for source in texts:
-        made = _HEADING_ID.findall(markup.to_html(source.text)) if "#" in source.text or "<h" in source.text else []
-        output = _output_for(source.url, outputs) if made else None
+        found = [h for h in headings(source.text) if h.kind != "html" and h.level > 1] if "#" in source.text \
+            or "--" in source.text else []
+        output = _output_for(source.url, outputs) if found else None
         if output is None or not output.endswith(".html"):
             continue
         page = outputs[output].decode("utf-8", errors="replace")
-        lines = {heading.text: heading.index for heading in headings(source.text)}
-        for _, anchor, inner in made:
-            if page.count(f'id="{anchor}"') > 1:
-                text = unescape(_TAG.sub("", inner)).strip()
-                problems.append(_error(source, source.line_at(lines.get(text, 0)), f"Rubriken ”{text}” får id:t "
+        for heading in found:
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _visible(heading.text))
+            anchor = slugify_unicode(text, "-")
+            if anchor and page.count(f'id="{anchor}"') > 1:
+                problems.append(_error(source, source.line_at(heading.index), f"Rubriken ”{text}” får id:t "
                                        f"”{anchor}”, som något annat på sidan {source.url} redan har. Då hamnar "
                                        f"länkar till #{anchor} fel, och sidan blir inte giltig HTML. Ändra rubrikens "
                                        "text lite, till exempel med ett ord till."))

@@ -160,3 +160,13 @@ def test_a_heading_with_an_id_the_page_already_has_is_an_error(project):
     assert str(problem) == ("content/pages/index.md, rad 7: Rubriken ”Aktuellt” får id:t ”aktuellt”, som något annat på "
                             "sidan / redan har. Då hamnar länkar till #aktuellt fel, och sidan blir inte giltig HTML. "
                             "Ändra rubrikens text lite, till exempel med ett ord till.")
+
+
+def test_a_weekday_date_in_an_event_title_is_reported_on_its_line(project):
+    events = (project.content / "events" / "2026.yaml").read_text(encoding="utf-8")
+    project.write("events/2026.yaml", events.replace("title: Dialogmöte", "title: Dialogmöte torsdag 12 mars"))
+    with pytest.raises(ContentError) as raised:
+        check(project.content, dt.date(2026, 3, 1))
+    problem = next(p for p in raised.value.problems if "torsdag 12 mars" in p.message)
+    assert (problem.file, problem.line, problem.field) == ("content/events/2026.yaml", 2, "title")
+    assert "Skriv datumet utan veckodag (”12 mars”)" in problem.message
