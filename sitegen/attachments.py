@@ -24,7 +24,8 @@ import struct
 from collections.abc import Iterator
 
 MAX_BYTES = 50 * 1024 * 1024  # one attachment; larger films belong on a video service, linked from the text
-MAX_TEXT_BYTES = 5 * 1024 * 1024  # SVG, plain text and CSV are parsed whole
+MAX_TEXT_BYTES = 5 * 1024 * 1024  # plain text, CSV and ics are read whole
+MAX_SVG_BYTES = 2 * 1024 * 1024  # every element and attribute of an SVG is checked: about 3 s for 2 MB
 
 DOCUMENTS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "ics")
 IMAGES = ("png", "jpg", "jpeg", "gif", "webp", "svg")
@@ -182,8 +183,8 @@ _HIDDEN = re.compile(r"[\x00-\x20]")
 
 
 def _svg_problems(data: bytes) -> list[str]:
-    if len(data) > MAX_TEXT_BYTES:
-        return [f"SVG-bilden är större än {MAX_TEXT_BYTES // (1024 * 1024)} MB. Spara den förenklad, eller som .png."]
+    if len(data) > MAX_SVG_BYTES:
+        return [f"SVG-bilden är större än {MAX_SVG_BYTES // (1024 * 1024)} MB. Spara den förenklad, eller som .png."]
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser, ParseError
 

@@ -22,8 +22,19 @@ _PLAIN_INT = re.compile(r"^[-+]?[0-9]+$")
 _FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 
 
+MAX_DEPTH = 20  # lists and fields inside each other; the deepest real content file needs five
+
+
 class _Fallback(Exception):
     pass
+
+
+class TooDeep(Exception):
+    """Values nested deeper than MAX_DEPTH, at this 1-based line."""
+
+    def __init__(self, line: int | None) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 # ruamel's YAML 1.2 implicit resolvers (ruamel/yaml/resolver.py), in its order, each with the first characters
@@ -103,12 +114,50 @@ def parse(text: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]] | None:
             return None, lines
         if not isinstance(first, yaml.DocumentStartEvent) or first.explicit or first.version or first.tags:
             return None
-        data = _node(next(events), events, (), lines, line_offset)
+        data = _node(next(events), events, (), lines, line_offset, 0)
         if not isinstance(next(events), yaml.DocumentEndEvent) or not isinstance(next(events), yaml.StreamEndEvent):
             return None
         return data, lines
-    except (_Fallback, yaml.YAMLError, StopIteration, RecursionError):
+    except yaml.YAMLError as exc:
+        _raise_if_deep(exc, line_offset)
         return None
+    except (_Fallback, StopIteration, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _raise_if_deep(exc: Exception, offset: int) -> None:
+    """libyaml stops at 1,000 levels ("exceeded maximum nesting depth"): that is our TooDeep, with its line."""
+    if "nesting depth" in str(exc):
+        mark = getattr(exc, "problem_mark", None)
+        raise TooDeep(int(mark.line) + 1 + offset if mark is not None else None)
+
+
+def check_depth(text: str, line_offset: int = 0) -> None:
+    """Raises TooDeep when values nest deeper than MAX_DEPTH, reading only libyaml's events (fast, no recursion).
+
+    Run before ruamel, whose recursive reading of a deeply nested text takes minutes and then fails. A text
+    libyaml cannot read is left to ruamel, which words the error.
+    """
+    try:
+        import yaml
+        from yaml import CSafeLoader
+    except ImportError:
+        return
+    loader = CSafeLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise TooDeep(_line(event) + line_offset)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        _raise_if_deep(exc, line_offset)
     finally:
         loader.dispose()
 
@@ -124,11 +173,13 @@ def _events(loader: Any) -> Any:
         yield loader.get_event()
 
 
-def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int) -> Any:
+def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int, depth: int) -> Any:
     import yaml
 
     if isinstance(event, yaml.ScalarEvent):
         return _scalar(event)
+    if depth >= MAX_DEPTH:
+        raise TooDeep(_line(event) + offset)
     if isinstance(event, yaml.MappingStartEvent):
         if event.anchor is not None or event.tag is not None:
             raise _Fallback
@@ -143,7 +194,7 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int)
             if key in out:
                 raise _Fallback  # duplicate key: ruamel words the error
             lines[(*loc, key)] = _line(key_event) + offset
-            out[key] = _node(next(events), events, (*loc, key), lines, offset)
+            out[key] = _node(next(events), events, (*loc, key), lines, offset, depth + 1)
     if isinstance(event, yaml.SequenceStartEvent):
         if event.anchor is not None or event.tag is not None:
             raise _Fallback
@@ -154,5 +205,5 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int)
                 return items
             index = len(items)
             lines[(*loc, index)] = _line(item_event) + offset
-            items.append(_node(item_event, events, (*loc, index), lines, offset))
+            items.append(_node(item_event, events, (*loc, index), lines, offset, depth + 1))
     raise _Fallback  # an alias, or anything else unexpected

@@ -49,7 +49,7 @@ GROUPS = tuple(group.value for group in Input)
 def digest(*parts: bytes | str) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part  # a file name may not be UTF-8
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()

@@ -159,6 +159,14 @@ def read_text(path: Path, name: str, root: Path | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _too_deep() -> str:
+    from .fastyaml import MAX_DEPTH
+
+    return (f"Värdena ligger i för många nivåer inuti varandra (fler än {MAX_DEPTH} listor eller fält i varandra, "
+            "kanske många [ eller { i rad). Sätt texten inom citattecken om tecknen hör till texten, eller skriv "
+            "värdet enklare.")
+
+
 class _Nodes:
     """Counts values while ruamel's nodes become plain data, and notices a value that contains itself."""
 
@@ -166,8 +174,12 @@ class _Nodes:
         self.count = 0
         self.open: set[int] = set()
 
-    def enter(self, node: Any) -> None:
+    def enter(self, node: Any, loc: Loc) -> None:
+        from .fastyaml import MAX_DEPTH
+
         self.count += 1
+        if len(loc) > MAX_DEPTH:
+            raise ValueError(_too_deep())
         if self.count > MAX_NODES:
             raise ValueError("Filen har för många värden (kanske genom & och *). Skriv ut värdena utan & och *.")
         if id(node) in self.open:
@@ -176,7 +188,7 @@ class _Nodes:
 
 def _plain(node: Any, loc: Loc, lines: dict[Loc, int], offset: int, seen: _Nodes) -> Any:
     """Ruamel's round-trip nodes as plain dicts and lists; records each value's line on the way."""
-    seen.enter(node)
+    seen.enter(node, loc)
     if isinstance(node, CommentedMap):
         seen.open.add(id(node))
         out = {}
@@ -225,6 +237,8 @@ def _parse_yaml_ruamel(text: str, name: str, line_offset: int) -> tuple[Any, dic
     yaml.allow_duplicate_keys = False
     try:
         node = yaml.load(text)
+    except RecursionError:  # ruamel builds nested values by recursion: far too deep for any content file
+        raise LoadFailed(Problem(name, None, None, _too_deep())) from None
     except MarkedYAMLError as exc:
         raise LoadFailed(_yaml_problem(name, exc, line_offset, text)) from None
     except ReaderError as exc:
@@ -234,6 +248,8 @@ def _parse_yaml_ruamel(text: str, name: str, line_offset: int) -> tuple[Any, dic
     lines: dict[Loc, int] = {(): 1 + line_offset}
     try:
         return _plain(node, (), lines, line_offset, _Nodes()), lines
+    except RecursionError:
+        raise LoadFailed(Problem(name, None, None, _too_deep())) from None
     except ValueError as exc:
         raise LoadFailed(Problem(name, None, None, str(exc))) from None
 
@@ -247,9 +263,13 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Lo
     """
     from . import fastyaml
 
-    fast = fastyaml.parse(text, line_offset)
-    if fast is not None:
-        return fast
+    try:
+        fast = fastyaml.parse(text, line_offset)
+        if fast is not None:
+            return fast
+        fastyaml.check_depth(text, line_offset)  # before ruamel, which takes minutes over deep nesting
+    except fastyaml.TooDeep as exc:
+        raise LoadFailed(Problem(name, exc.line, None, _too_deep())) from None
     return _parse_yaml_ruamel(text, name, line_offset)
 
 

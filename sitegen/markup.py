@@ -70,6 +70,113 @@ def _markdown(text: str) -> str:
         converter.reset()
 
 
+# --- limits: every text converts in bounded time ---------------------------------------------------------------
+# Python-Markdown (and the standard library's HTML parser under it) spends time that grows with the square of
+# the text for some inputs: each "[" without its "]" rescans the rest of its paragraph, each "<a" without its ">"
+# rescans the rest of the text. A text's size alone does not bound that, so the work those rescans would do is
+# counted first, in one quick pass, and a text over a limit is refused with a message that says what to change.
+# The worst case under every limit is measured (README.md, "Gränser"): a few seconds at most.
+MAX_CHARS = 25_000  # one Markdown text (a page's body or a field): about 3,500 words
+MAX_NESTING = 12  # lists and quotes inside each other, counted on one line
+MAX_BRACKET_WORK = 400_000  # characters rescanned for [ … ] and ]( … ) within paragraphs
+MAX_TAG_WORK = 1_000_000  # characters rescanned for < … > over the whole text
+
+_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+_QUOTE = re.compile(r"[\"']")
+_BLOCKS = re.compile(r"\n[ \t]*\n")
+_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))*[ \t]*")
+
+
+def limit_problems(text: str) -> list[tuple[int, str]]:
+    """What makes `text` too large or too costly to convert, as (0-based line, Swedish message); empty when fine."""
+    if len(text) > MAX_CHARS:
+        size, limit = f"{len(text):,}".replace(",", " "), f"{MAX_CHARS:,}".replace(",", " ")
+        return [(0, f"Texten är {size} tecken lång; en text får vara högst {limit} tecken (ungefär 3 500 ord). Dela "
+                    "upp den på flera sidor, eller lägg den långa texten som PDF i content/files/ och länka dit.")]
+    problems = []
+    deep = _too_deep_line(text)
+    if deep is not None:
+        problems.append((deep, f"Listor och citat ligger i fler än {MAX_NESTING} nivåer inuti varandra (räknat på "
+                         "indrag, > och listtecken). Gör texten plattare."))
+    at = _bracket_work(text)
+    if at is not None:
+        problems.append((text.count("\n", 0, at), "Texten har många [ eller ]( som aldrig stängs med ] eller ) i "
+                         "samma stycke, vilket gör den för tung att omvandla. Stäng dem, skriv \\[ om hakparentesen "
+                         "ska synas som den är, eller dela upp stycket."))
+    at = _tag_work(text)
+    if at is not None:
+        problems.append((text.count("\n", 0, at), "Texten har många < som aldrig stängs med >, vilket gör den för "
+                         "tung att omvandla. Skriv &lt; i stället för < där tecknet ska synas, eller stäng taggen."))
+    return problems
+
+
+def _too_deep_line(text: str) -> int | None:
+    for index, row in enumerate(text.split("\n")):
+        prefix = _PREFIX.match(row)
+        if prefix is None:
+            continue
+        marks = prefix.group(0)
+        columns = len(marks.expandtabs(4)) - len(marks.replace(" ", "").replace("\t", ""))
+        if marks.count(">") + len(re.findall(r"[-*+]|\d+[.)]", marks)) + columns // 4 > MAX_NESTING:
+            return index
+    return None
+
+
+def _bracket_work(text: str) -> int | None:
+    """The position where rescanning [ … ] and ]( … ) passes MAX_BRACKET_WORK, or None."""
+    work, start = 0, 0
+    for block in [*_BLOCKS.split(text)]:
+        opens: list[int] = []
+        parens: list[tuple[int, bool]] = []
+        for match in re.finditer(r"[\[\]()]", block):
+            char, at = match.group(), match.start()
+            if char == "[":
+                opens.append(at)
+            elif char == "]" and opens:
+                work += at - opens.pop()
+            elif char == "(":
+                parens.append((at, at > 0 and block[at - 1] == "]"))
+            elif char == ")" and parens:
+                begun, link = parens.pop()
+                work += at - begun if link else 0
+        work += sum(len(block) - at for at in opens) + sum(len(block) - at for at, link in parens if link)
+        if work > MAX_BRACKET_WORK:
+            return start
+        start += len(block) + 2
+    return None
+
+
+def _tag_work(text: str) -> int | None:
+    """The position where rescanning < … > passes MAX_TAG_WORK, or None (quoted values may hide a >)."""
+    work, size = 0, len(text)
+    for match in _TAG_OPEN.finditer(text):
+        at = match.start()
+        if text.startswith("<!--", at):
+            end = text.find("-->", at)
+        elif text.startswith("<![", at):
+            end = text.find("]]>", at)
+        else:
+            end = _tag_end(text, at + 1)
+        work += (size if end < 0 else end) - at
+        if work > MAX_TAG_WORK:
+            return at
+    return None
+
+
+def _tag_end(text: str, pos: int) -> int:
+    """Where a tag that starts before `pos` ends: the first > outside quotes, or -1."""
+    close = text.find(">", pos)
+    while True:
+        if 0 <= close < pos:
+            close = text.find(">", pos)
+        quote = _QUOTE.search(text, pos, close if close >= 0 else len(text))
+        if quote is None:
+            return close
+        pos = text.find(quote.group(), quote.start() + 1) + 1
+        if pos == 0:
+            return -1
+
+
 # One line of ordinary prose: letters, digits, spaces and punctuation that neither Markdown, SmartyPants
 # nor the sanitiser changes. Such a text becomes one paragraph as it is, without starting the converter
 # (an event's one-line description is the common case; tests prove the result is the same).
@@ -108,10 +215,30 @@ def _convert(text: str) -> tuple[str, list[tuple[str, str]]]:
         parser = _Removals()
         parser.feed(raw)
         parser.close()
-        found = parser.found
+        found = [*(( f"{UNCLOSED}{name}", f"<{name}") for name in _unclosed(raw)), *parser.found]
     _remember(_HTML, text, html)
     _remember(_REMOVED, text, found)
     return html, found
+
+
+# Elements whose content a browser does not read as ordinary HTML (raw text, templates, foreign content) or that the
+# sanitiser drops with everything inside. Left open, one of them takes all the text after it: a lone <style>
+# emptied the rest of a page. Such a text is an error (sources.py), never a page with its text gone.
+_SWALLOWING = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+               "plaintext", "template", "math", "svg", "select", "object", "frameset")
+_SWALLOWING_START = re.compile(rf"<({'|'.join(_SWALLOWING)})(?=[\s/>])", re.IGNORECASE)
+UNCLOSED = "unclosed:"  # marks an entry of `removed()` that is an element never closed, not a removal
+
+
+def _unclosed(raw: str) -> list[str]:
+    """The swallowing elements opened in `raw` (Markdown's output, where code is already escaped) and never closed."""
+    lower = raw.lower()
+    names: list[str] = []
+    for match in _SWALLOWING_START.finditer(raw):
+        name = match.group(1).lower()
+        if (name == "plaintext" or lower.rfind(f"</{name}", match.end()) < 0) and name not in names:
+            names.append(name)
+    return names
 
 
 # A paragraph "Tabell: Mötestider" right above a table becomes the table's caption (screen readers read it first).

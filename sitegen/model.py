@@ -404,9 +404,13 @@ def _add_months(day: dt.date, months: int) -> dt.date | None:
         return None  # as RFC 5545: a monthly repeat on the 31st skips months without one
 
 
+MAX_REPEAT_YEARS = 5  # a repeat runs at most five years from its start: at most 262 weekly occurrences
+MAX_EXCEPT = 100  # dates one repeat may leave out
+
+
 def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
     days: list[dt.date] = []
-    for step in range(0, 10_000):
+    for step in range(0, 53 * MAX_REPEAT_YEARS + 1):
         if repeat.freq == "weekly":
             day: dt.date | None = start + dt.timedelta(weeks=step)
         else:
@@ -417,6 +421,25 @@ def _repeat_days(start: dt.date, repeat: schema.Repeat) -> list[dt.date]:
             break
         days.append(day)
     return days
+
+
+def _repeat_problem(data: schema.Event, first: dt.date) -> Problem | None:
+    """The limits of a repeat: it must not end before it starts, run too far ahead or leave out too many days."""
+    repeat, file = data.repeat, data.source[0]
+    assert repeat is not None
+    if repeat.until < first:
+        return Problem(file, data.line_of("repeat.until"), "repeat.until", f"Upprepningen slutar ({repeat.until}) "
+                       f"innan händelsen börjar ({first}). Ändra until till ett senare datum.")
+    last = first.replace(year=first.year + MAX_REPEAT_YEARS, day=min(first.day, 28) if first.month == 2 else first.day)
+    if repeat.until > last:
+        return Problem(file, data.line_of("repeat.until"), "repeat.until", f"Upprepningen går till {repeat.until}, "
+                       f"längre än {MAX_REPEAT_YEARS} år framåt. Sätt until till {last} eller tidigare, och förläng "
+                       "den när det närmar sig.")
+    if len(repeat.except_) > MAX_EXCEPT:
+        return Problem(file, data.line_of("repeat.except"), "repeat.except", f"Upprepningen har {len(repeat.except_)} "
+                       f"undantag; högst {MAX_EXCEPT} går att ange. Dela upp den i flera händelser, eller låt until "
+                       "sluta tidigare.")
+    return None
 
 
 def not_a_repeat_day(day: dt.date) -> str:
@@ -443,10 +466,9 @@ def _expand(event: CalendarEvent, tz: ZoneInfo, problems: list[Problem]) -> None
     first = start.date() if isinstance(start, dt.datetime) else start
     days = [first]
     if data.repeat:
-        if data.repeat.until < first:
-            problems.append(Problem(file, data.line_of("repeat.until"), "repeat.until",
-                                    f"Upprepningen slutar ({data.repeat.until}) innan händelsen börjar ({first}). "
-                                    "Ändra until till ett senare datum."))
+        too_much = _repeat_problem(data, first)
+        if too_much is not None:
+            problems.append(too_much)
             return
         days = _repeat_days(first, data.repeat)
         for index, skipped in enumerate(data.repeat.except_):
@@ -570,6 +592,11 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -
 
 def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date) -> SiteModel:
     """The model after the rules that read all of it; raises ContentError when there is an error."""
+    from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
+
+    limited = limit_problems(model)
+    if limited:  # nothing below may convert a text that would take minutes
+        raise ContentError([*problems, *limited])
     from .rules import check_site  # headings, links, images: what the accessibility gates would reject
 
     problems += check_site(model)

@@ -81,8 +81,55 @@ def _phone(value: Any) -> Any:
     return value
 
 
+# The dates content may carry. Every date stays far from the ends of Python's calendar (years 1 and 9999), so
+# adding a day, a week or a repeat never overflows; the calendar itself takes only its own century.
+YEARS = (1900, 2100)
+CALENDAR_YEARS = (2000, 2100)
+
+
+def _in_years(when: dt.date, years: tuple[int, int], value: Any) -> None:
+    if not years[0] <= when.year <= years[1]:
+        raise PydanticCustomError(
+            "sitegen_years",
+            "”{value}” ligger utanför de år som går att använda här ({low}–{high}). Kontrollera årtalet.",
+            {"value": str(value), "low": years[0], "high": years[1]},
+        )
+
+
 def parse_when(value: Any) -> dt.date | dt.datetime:
-    """Reads a local date ("2026-03-12") or a local date and time ("2026-03-12 18:00")."""
+    """Reads a local date ("2026-03-12") or a local date and time ("2026-03-12 18:00"), years 1900–2100."""
+    when = _parse_when(value)
+    _in_years(when, YEARS, value)
+    return when
+
+
+def _calendar_when(value: Any) -> dt.date | dt.datetime:
+    when = _parse_when(value)
+    _in_years(when, CALENDAR_YEARS, value)
+    return when
+
+
+def _calendar_day(value: Any) -> dt.date:
+    _in_years(_parse_when(value), CALENDAR_YEARS, value)
+    return _date_only(value)
+
+
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _line(value: Any) -> Any:
+    """Text on one line: a title, a name or a place (a line break would split a heading, a feed or an .ics line)."""
+    value = _text(value)
+    if isinstance(value, str) and _LINE_BREAKS.search(value):
+        raise PydanticCustomError(
+            "sitegen_line",
+            "Texten ska stå på en rad, men den har ett radbyte (kanske för att den skrevs med | eller > i YAML). "
+            "Skriv hela texten på samma rad som fältnamnet.",
+        )
+    return value
+
+
+def _parse_when(value: Any) -> dt.date | dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, dt.date):
@@ -210,9 +257,13 @@ Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "p
 Email = Annotated[str, BeforeValidator(_email),
                   WithJsonSchema({"type": "string", "pattern": r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"})]
 Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "number"], "pattern": _PHONE_RE.pattern})]
-When = Annotated[dt.date | dt.datetime, BeforeValidator(parse_when),
+Line = Annotated[str, BeforeValidator(_line), Field(min_length=1),
+                 WithJsonSchema({"type": ["string", "number"], "minLength": 1, "pattern": "^[^\n\r]*$"})]
+When = Annotated[dt.date | dt.datetime, BeforeValidator(_calendar_when),
                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}[:.]\d{2})?$"})]
 Day = Annotated[dt.date, BeforeValidator(_date_only), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+CalendarDay = Annotated[dt.date, BeforeValidator(_calendar_day),
+                        WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 # A Literal, so the editor's form offers the words as checkboxes; _feature runs first and explains a wrong word.
 FeatureId = Literal["rullstol", "toalett", "horslinga", "teckentolk", "skrivtolk", "lattlast", "allergi", "tyst-rum"]
 assert set(typing.get_args(FeatureId)) == set(ACCESSIBILITY)
@@ -256,8 +307,8 @@ class Model(BaseModel):
 
 
 class Coordinator(Model):
-    name: Text = Field(title="Namn", description="Samordnarens namn.")
-    role: Text = Field(title="Titel", description="Titel, till exempel ”Samordnare för brukarinflytande”.")
+    name: Line = Field(title="Namn", description="Samordnarens namn.")
+    role: Line = Field(title="Titel", description="Titel, till exempel ”Samordnare för brukarinflytande”.")
     email: Email | None = Field(None, title="E-post", description="E-postadress.")
     phone: Phone | None = Field(None, title="Telefon", description="Telefonnummer.")
 
@@ -265,15 +316,15 @@ class Coordinator(Model):
 class Site(Model):
     """content/site.yaml: the site's settings."""
 
-    title: Text = Field(title="Webbplatsens namn", description="Webbplatsens namn, visas överst på varje sida.")
-    tagline: Text | None = Field(None, title="Undertitel", description="En kort mening under namnet.")
-    organisation: Text = Field(title="Organisation",
+    title: Line = Field(title="Webbplatsens namn", description="Webbplatsens namn, visas överst på varje sida.")
+    tagline: Line | None = Field(None, title="Undertitel", description="En kort mening under namnet.")
+    organisation: Line = Field(title="Organisation",
         description="Vem som står bakom webbplatsen, till exempel ”Region Gävleborg”.")
     base_url: Url = Field(title="Webbplatsens adress",
         description="Webbplatsens adress med https://, används i flöden och webbplatskarta.")
     language: Literal["sv"] = Field("sv", title="Språk", description="Språk: alltid sv.")
     timezone: Literal["Europe/Stockholm"] = Field("Europe/Stockholm", title="Tidszon", description="Tidszon för kalendern.")
-    municipalities: list[Text] = Field(min_length=1, title="Kommuner", description="Länets kommuner, i den ordning de ska visas.")
+    municipalities: list[Line] = Field(min_length=1, title="Kommuner", description="Länets kommuner, i den ordning de ska visas.")
     coordinator: Coordinator = Field(title="Samordnare", description="Samordnaren som ansvarar för webbplatsen och kalendern.")
     footer: Text | None = Field(None, title="Sidfot", description="Text i sidfoten (Markdown).")
     pdf_months: PdfMonths = Field(12, title="Månader i PDF:en",
@@ -284,11 +335,11 @@ class Site(Model):
 class PageMeta(Model):
     """Front matter of content/pages/*.md."""
 
-    title: Text = Field(title="Rubrik", description="Sidans rubrik (h1) och titel i webbläsaren.")
+    title: Line = Field(title="Rubrik", description="Sidans rubrik (h1) och titel i webbläsaren.")
     description: Text | None = Field(None, title="Beskrivning", description="En mening om sidan, för sökmotorer och länklistor.")
     menu: int | None = Field(None, ge=1, title="Plats i menyn",
         description="Plats i huvudmenyn (1 = först). Utelämna för att inte visa sidan i menyn.")
-    menu_title: Text | None = Field(None, title="Namn i menyn", description="Kortare namn i menyn, om rubriken är lång.")
+    menu_title: Line | None = Field(None, title="Namn i menyn", description="Kortare namn i menyn, om rubriken är lång.")
     reviewed: Day | None = Field(None, title="Granskad", description="Dagen då någon senast läste igenom sidan och "
                                  "såg att den stämmer, till exempel 2026-11-24. Visas som ”Granskad” på sidan.")
 
@@ -296,7 +347,7 @@ class PageMeta(Model):
 class NewsMeta(Model):
     """Front matter of content/news/YYYY-MM-DD-slug.md."""
 
-    title: Text = Field(title="Rubrik", description="Nyhetens rubrik.")
+    title: Line = Field(title="Rubrik", description="Nyhetens rubrik.")
     date: Day = Field(title="Datum", description="Publiceringsdatum, samma som i filnamnet.")
     summary: Text = Field(title="Sammanfattning", description="En eller två meningar som visas i listor.")
 
@@ -305,18 +356,18 @@ class Association(Model):
     """One entry of content/associations.yaml."""
 
     id: Id = Field(title="Id", description="Unikt id: små bokstäver, siffror och bindestreck. Blir sidans adress.")
-    name: Text = Field(title="Namn", description="Föreningens namn.")
+    name: Line = Field(title="Namn", description="Föreningens namn.")
     description: Text = Field(title="Beskrivning", description="Vad föreningen gör (Markdown).")
-    focus: Text | None = Field(None, title="Inriktning",
+    focus: Line | None = Field(None, title="Inriktning",
         description="Inriktning, till exempel en diagnos eller socialt utanförskap.")
-    audience: list[Text] = Field(default_factory=list, title="Målgrupper",
+    audience: list[Line] = Field(default_factory=list, title="Målgrupper",
         description="Målgrupper, till exempel brukare, närstående.")
-    municipalities: list[Text] = Field(default_factory=list, title="Kommuner", json_schema_extra=PLACES,
+    municipalities: list[Line] = Field(default_factory=list, title="Kommuner", json_schema_extra=PLACES,
         description="Kommuner där föreningen verkar.")
     website: Url | None = Field(None, title="Webbplats", description="Föreningens webbplats med https://.")
     email: Email | None = Field(None, title="E-post", description="E-postadress.")
     phone: Phone | None = Field(None, title="Telefon", description="Telefonnummer.")
-    contact: Text | None = Field(None, title="Kontaktperson", description="Kontaktperson eller funktion.")
+    contact: Line | None = Field(None, title="Kontaktperson", description="Kontaktperson eller funktion.")
     address: Text | None = Field(None, title="Adress", description="Postadress eller besöksadress.")
 
 
@@ -325,8 +376,8 @@ class Repeat(Model):
 
     freq: Literal["weekly", "monthly"] = Field(title="Hur ofta", json_schema_extra=FREQ_LABELS,
         description="weekly (varje vecka) eller monthly (varje månad).")
-    until: Day = Field(title="Sista dag", description="Sista dagen upprepningen kan ske, till exempel 2026-06-16.")
-    except_: list[Day] = Field(default_factory=list, alias="except", title="Undantag",
+    until: CalendarDay = Field(title="Sista dag", description="Sista dagen upprepningen kan ske, till exempel 2026-06-16.")
+    except_: list[CalendarDay] = Field(default_factory=list, alias="except", title="Undantag",
                                description="Datum då träffen inte blir av.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
@@ -353,16 +404,16 @@ class Event(Model):
     """One entry of content/events/YYYY.yaml."""
 
     id: Id = Field(title="Id", description="Unikt id som aldrig återanvänds: det är kalenderprenumeranternas UID.")
-    title: Text = Field(title="Titel", description="Händelsens namn.")
+    title: Line = Field(title="Titel", description="Händelsens namn.")
     start: When = Field(title="Start", description="Start i svensk tid: ”2026-03-12 18:00”, eller bara datum för heldag.")
     end: When | None = Field(None, title="Slut", description="Slut: datum och klockslag (”2026-03-12 20:00”), eller bara datum "
                              "för en flerdagarshändelse (till och med).")
-    location: Text | None = Field(None, title="Plats", description="Plats och adress.")
-    municipality: Text = Field(title="Kommun", json_schema_extra=EVENT_PLACE,
+    location: Line | None = Field(None, title="Plats", description="Plats och adress.")
+    municipality: Line = Field(title="Kommun", json_schema_extra=EVENT_PLACE,
         description="En av kommunerna i site.yaml, eller ”Digitalt” eller ”Hela länet”.")
     organizers: list[Id] = Field(default_factory=list, title="Arrangörer", json_schema_extra=ASSOCIATIONS,
         description="Arrangörernas id från associations.yaml.")
-    category: Text | None = Field(None, title="Kategori", description="Typ av händelse, till exempel dialogmöte.")
+    category: Line | None = Field(None, title="Kategori", description="Typ av händelse, till exempel dialogmöte.")
     description: Text | None = Field(None, title="Beskrivning", description="Beskrivning (Markdown).")
     url: Url | None = Field(None, title="Länk", description="Mer information eller anmälan, med https://.")
     cancelled: bool = Field(False, title="Inställd", json_schema_extra=CANCELLED,
@@ -381,17 +432,17 @@ class Event(Model):
 class Step(Model):
     """One step of the delaktighetstrappa, bottom to top."""
 
-    name: Text = Field(title="Namn", description="Stegets namn, till exempel ”Information”.")
+    name: Line = Field(title="Namn", description="Stegets namn, till exempel ”Information”.")
     characteristics: list[Text] = Field(min_length=1, title="Kännetecken", description="Kännetecken.")
-    user_gets: Text = Field(title="Vad patient/brukare får", description="Vad patient/brukare får, till exempel ”Veta”.")
+    user_gets: Line = Field(title="Vad patient/brukare får", description="Vad patient/brukare får, till exempel ”Veta”.")
     methods: list[Text] = Field(min_length=1, title="Metoder", description="Exempel på metoder.")
 
 
 class Excerpt(Model):
     """One quoted passage of a law."""
 
-    chapter: Text | None = Field(None, title="Kapitel", description="Kapitel, till exempel ”5 kap. Delaktighet”.")
-    section: Text | None = Field(None, title="Paragraf", description="Paragraf, till exempel ”1 §”.")
+    chapter: Line | None = Field(None, title="Kapitel", description="Kapitel, till exempel ”5 kap. Delaktighet”.")
+    section: Line | None = Field(None, title="Paragraf", description="Paragraf, till exempel ”1 §”.")
     text: Text = Field(title="Text", description="Lagtexten (Markdown).")
 
 
@@ -401,7 +452,7 @@ Sfs = Annotated[Text, Field(pattern=r"^\d{4}:\d+$")]
 class ReplacedBy(Model):
     """The law that took the place of a repealed one."""
 
-    name: Text = Field(title="Den nya lagens namn", description="Den nya lagens namn, till exempel ”Socialtjänstlag”.")
+    name: Line = Field(title="Den nya lagens namn", description="Den nya lagens namn, till exempel ”Socialtjänstlag”.")
     sfs: Sfs | None = Field(None, title="SFS-nummer", description="Den nya lagens SFS-nummer, till exempel ”2025:400”.")
     url: Url = Field(title="Länk", description="Länk till den nya lagen hos riksdagen, med https://.")
 
@@ -410,8 +461,8 @@ class Law(Model):
     """One law of content/laws.yaml with its excerpts."""
 
     id: Id = Field(title="Id", description="Unikt id, blir ankare på sidan /lagar/.")
-    law: Text = Field(title="Lag", description="Lagens namn, till exempel ”Patientlagen”.")
-    abbreviation: Text | None = Field(None, title="Förkortning", description="Förkortning, till exempel ”SoL”.")
+    law: Line = Field(title="Lag", description="Lagens namn, till exempel ”Patientlagen”.")
+    abbreviation: Line | None = Field(None, title="Förkortning", description="Förkortning, till exempel ”SoL”.")
     sfs: Sfs | None = Field(None, title="SFS-nummer", description="SFS-nummer, till exempel ”2014:821”.")
     url: Url = Field(title="Länk", description="Länk till lagtexten hos källan.")
     intro: Text | None = Field(None, title="Inledning", description="Inledande text före utdragen (Markdown).")
@@ -434,5 +485,5 @@ class Question(Model):
 class Definition(Model):
     """One entry of content/definitions.yaml."""
 
-    term: Text = Field(title="Begrepp", description="Begreppet.")
+    term: Line = Field(title="Begrepp", description="Begreppet.")
     definition: Text = Field(title="Förklaring", description="Förklaringen (Markdown).")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import markup
-from .errors import Problem
+from .errors import ContentError, Problem
 from .model import SiteModel
 from .schema import Model
 
@@ -60,6 +60,15 @@ def markdown_texts(model: SiteModel) -> Iterator[MarkdownText]:
         yield from _field(definition, "definition", definition.definition, "/definitioner/")
 
 
+def limit_problems(model: SiteModel) -> list[Problem]:
+    """An error for each Markdown text too long or too costly to convert (markup.limit_problems), at its line."""
+    problems = []
+    for source in markdown_texts(model):
+        for index, message in markup.limit_problems(source.text):
+            problems.append(Problem(source.file, source.line_at(index), source.field, message))
+    return problems
+
+
 def _line_of(text: str, needle: str) -> int:
     """0-based line of the first `needle` in `text` (case-insensitive), or 0."""
     at = text.lower().find(needle.lower())
@@ -82,12 +91,15 @@ def sanitiser_warnings(model: SiteModel, known: Removals | None = None) -> tuple
     keys = {source.text: digest(source.text) for source in sources}
     markup.prepare(text for text, key in keys.items() if key not in known)
     found_by_key: Removals = {}
-    warnings = []
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
     for source in sources:
         key = keys[source.text]
         if key not in found_by_key:
             found_by_key[key] = known[key] if key in known else [list(f) for f in markup.removed(source.text)]
-        found = found_by_key[key]
+        found = [f for f in found_by_key[key] if not f[0].startswith(markup.UNCLOSED)]
+        errors += [_unclosed_problem(source, name[len(markup.UNCLOSED):])
+                   for name, _ in found_by_key[key] if name.startswith(markup.UNCLOSED)]
         if not found:
             continue
         line = source.line_at(min(_line_of(source.text, needle) for _, needle in found))
@@ -95,4 +107,13 @@ def sanitiser_warnings(model: SiteModel, known: Removals | None = None) -> tuple
         warnings.append(Problem(source.file, line, source.field, f"tog bort {what}. Sådant kan vara skadligt "
                                 "och visas aldrig på webbplatsen; skriv texten med vanlig Markdown i stället.",
                                 severity="varning"))
+    if errors:
+        raise ContentError([*errors, *warnings, *model.warnings])
     return warnings, found_by_key
+
+
+def _unclosed_problem(source: MarkdownText, name: str) -> Problem:
+    return Problem(source.file, source.line_at(_line_of(source.text, f"<{name}")), source.field,
+                   f"<{name}> stängs aldrig med </{name}>, så all text efter den skulle försvinna från sidan. Ta bort "
+                   f"<{name}> (det visas aldrig på webbplatsen), eller skriv `<{name}>` inom bakåtfnuttar om det ska "
+                   "synas som text.")

@@ -264,3 +264,38 @@ def test_new_event_never_writes_through_a_link(scratch_project, tmp_path):
     with pytest.raises(ScaffoldError, match="symbolisk länk"):
         append_event(scratch_project.content, fields)
     assert outside.read_bytes() == EVENTS.encode()
+
+
+BAD_NAMES = {
+    "newline": "om\nmig.md",
+    "carriage-return": "om\r.md",
+    "backslash": "om\\mig.md",
+    "tab": "om\tmig.md",
+    "bell": "om\x07.md",
+    "right-to-left-override": "rapport\u202egnp.md",
+    "line-separator": "om\u2028mig.md",
+}
+
+
+@pytest.mark.parametrize("folder", ["pages", "news", "files", "events"])
+@pytest.mark.parametrize("kind", BAD_NAMES)
+def test_names_with_line_breaks_backslashes_or_control_characters_are_refused(scratch_project, folder, kind):
+    name = BAD_NAMES[kind]
+    (scratch_project.content / folder).mkdir(exist_ok=True)
+    (scratch_project.content / folder / name).write_bytes(b"%PDF-1.4\n")
+    problems = _check_in_thread(scratch_project.content)
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem.file.startswith(f"content/{folder}/") and "\n" not in str(problem) and "\r" not in str(problem)
+    assert "Byt namn" in problem.message
+
+
+def test_a_name_that_is_not_utf8_is_refused_and_can_be_printed(scratch_project, invoke):
+    folder = os.fsencode(scratch_project.content / "files")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, b"rapport-\xff.pdf"), "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+    result = invoke("check", "--content", str(scratch_project.content), "--templates", str(TEMPLATES),
+                    "--today", TODAY.isoformat())
+    assert result.exit_code == 1
+    assert "content/files/rapport-<0xFF>.pdf" in result.output and "inte är UTF-8" in result.output
