@@ -259,7 +259,7 @@ def new_event(content: Path, title: str | None, start_: str | None, end_: str | 
         _ask_details(fields, site, skip, location, municipality, organizers, category, description, url)
         _ask_repeat(fields, repeat, until_, except_, skip)
         day = fields["start"].date() if isinstance(fields["start"], dt.datetime) else fields["start"]
-        fields["id"] = scaffold.unique(scaffold.slugify(f"{fields['title']} {day.isoformat()}"), site.event_ids)
+        fields["id"] = scaffold.event_id(fields["title"], str(fields.get("municipality") or ""), day, site.event_ids)
         if not skip and not _confirmed(fields, site):
             click.echo("Ingenting sparades. Kör kommandot igen för att börja om.", err=True)
             sys.exit(1)

@@ -47,7 +47,7 @@ def test_new_event_asks_in_swedish_checks_each_answer_and_appends(runner, conten
     after = events.read_text(encoding="utf-8")
     assert after.startswith(before), "the file's comments and entries stay as they were"
     assert after[len(before):] == (
-        "- id: dialogmote-gavle-2026-04-14\n"
+        "- id: dialogmote-gavle-2026-vt\n"
         "  title: 'Dialogmöte: Gävle'\n"
         "  start: 2026-04-14 18:00\n"
         "  end: 2026-04-14 20:00\n"
@@ -58,7 +58,7 @@ def test_new_event_asks_in_swedish_checks_each_answer_and_appends(runner, conten
         "  description: Öppet möte för alla.\n"
         "  url: https://www.example.org/anmalan\n")
     model = check(content)
-    added = next(e for e in model.events if e.id == "dialogmote-gavle-2026-04-14")
+    added = next(e for e in model.events if e.id == "dialogmote-gavle-2026-vt")
     assert [o.start.isoformat() for o in added.occurrences] == ["2026-04-14T18:00:00"]
 
 
@@ -68,12 +68,12 @@ def test_new_event_from_options_gets_a_suffix_when_the_id_is_taken(invoke, conte
     assert invoke(*args).exit_code == 0
     result = invoke(*args)
     assert result.exit_code == 0, result.output
-    assert "id veckotraff-2026-09-01-2" in result.output
+    assert "id veckotraff-sandviken-2026-ht-2" in result.output
     text = (content / "events" / "2026.yaml").read_text(encoding="utf-8")
-    assert text.endswith("- id: veckotraff-2026-09-01-2\n  title: Veckoträff\n  start: 2026-09-01 10:00\n"
+    assert text.endswith("- id: veckotraff-sandviken-2026-ht-2\n  title: Veckoträff\n  start: 2026-09-01 10:00\n"
                          "  end: 2026-09-01 12:00\n  municipality: Sandviken\n  repeat:\n    freq: weekly\n"
                          "    until: 2026-10-27\n")
-    assert len(next(e for e in check(content).events if e.id == "veckotraff-2026-09-01-2").occurrences) == 9
+    assert len(next(e for e in check(content).events if e.id == "veckotraff-sandviken-2026-ht-2").occurrences) == 9
 
 
 def test_new_event_in_a_new_year_creates_the_file(invoke, content):
@@ -82,8 +82,8 @@ def test_new_event_in_a_new_year_creates_the_file(invoke, content):
     assert result.exit_code == 0, result.output
     text = (content / "events" / "2027.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Kalendern 2027.")
-    assert "- id: nyarstraff-2027-01-10\n  title: Nyårsträff\n  start: 2027-01-10\n" in text
-    assert any(e.id == "nyarstraff-2027-01-10" for e in check(content).events)
+    assert "- id: nyarstraff-hela-lanet-2027-vt\n  title: Nyårsträff\n  start: 2027-01-10\n" in text
+    assert any(e.id == "nyarstraff-hela-lanet-2027-vt" for e in check(content).events)
 
 
 def test_blank_lines_between_entries_are_kept_as_the_files_style(invoke, content):
@@ -93,7 +93,7 @@ def test_blank_lines_between_entries_are_kept_as_the_files_style(invoke, content
     assert invoke("new", "event", "--content", str(content), "--title", "C", "--start", "2026-10-01",
                   "--municipality", "Gävle").exit_code == 0
     assert events.read_text(encoding="utf-8").endswith(
-        "  municipality: Gävle\n\n- id: c-2026-10-01\n  title: C\n  start: 2026-10-01\n  municipality: Gävle\n")
+        "  municipality: Gävle\n\n- id: c-gavle-2026-ht\n  title: C\n  start: 2026-10-01\n  municipality: Gävle\n")
 
 
 def test_bad_option_is_explained_and_nothing_is_written(invoke, content):
@@ -197,7 +197,7 @@ def test_a_repeating_event_asks_for_the_days_it_skips(runner, content):
     assert "  Upprepas: varje vecka till och med 2026-10-27\n  Inte: 2026-09-15, 2026-10-06\n" in result.output
     text = (content / "events" / "2026.yaml").read_text(encoding="utf-8")
     assert text.endswith("  repeat:\n    freq: weekly\n    until: 2026-10-27\n    except: [2026-09-15, 2026-10-06]\n")
-    event = next(e for e in check(content).events if e.id == "samtalsgrupp-2026-09-01")
+    event = next(e for e in check(content).events if e.id == "samtalsgrupp-sandviken-2026-ht")
     assert len(event.occurrences) == 7
     assert dt.date(2026, 9, 15) not in [o.first_day for o in event.occurrences]
 
@@ -212,7 +212,7 @@ def test_the_summary_lists_the_organizers_one_per_line_and_no_saves_nothing(runn
     assert result.exit_code == 1
     assert "Föreningarna (id – namn):\n  forening-a – Förening A\n" in result.output
     assert ("Så här blir händelsen:\n  Namn: Dialogmöte\n  Start: 2026-04-14 18:00\n  Plats: Stadsbiblioteket\n"
-            "  Kommun: Gävle\n  Arrangörer:\n    - Förening A (forening-a)\n  Id: dialogmote-2026-04-14\n") in result.output
+            "  Kommun: Gävle\n  Arrangörer:\n    - Förening A (forening-a)\n  Id: dialogmote-gavle-2026-vt\n") in result.output
     assert "Svara ja eller nej." in result.output
     assert "Ingenting sparades." in result.output
     assert (content / "events" / "2026.yaml").read_bytes() == before
