@@ -291,3 +291,17 @@ def test_cancelled_event_does_not_offer_its_meeting_link_or_registration(scratch
     page = pages(check(scratch_project.content, TODAY))["/kalender/2026/hybrid/"]
     assert "INSTÄLLT" in page
     assert "mote.example.org/abc" not in page.split("</head>")[1] and "Anmäl dig" not in page
+
+
+def test_cancelled_event_feed_has_no_meeting_link_or_registration(scratch_project):
+    scratch_project.write("events/2026.yaml", textwrap.dedent(EVENTS).replace(
+        "  municipality: Gävle\n", "  municipality: Gävle\n  cancelled: true\n", 1))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(NO_HISTORY_ENV, "1")
+        feeds = dict(ics.render(Context(check(scratch_project.content, TODAY), TEMPLATES)))
+    event = _vevent(feeds, "hybrid")
+    assert event["STATUS"] == "CANCELLED"
+    assert "CONFERENCE" not in event
+    assert "mote.example.org" not in str(event.to_ical().decode())  # neither URL nor DESCRIPTION invites to join
+    assert "anmäl" not in str(event["DESCRIPTION"]).lower()
+    assert str(event["URL"]).endswith("/kalender/2026/hybrid/")  # the event's page, which says INSTÄLLT

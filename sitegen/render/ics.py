@@ -55,15 +55,17 @@ def _description(event: CalendarEvent, base_url: str, today: dt.date) -> str:
         parts.append("INSTÄLLT. Den här händelsen är inställd.")
     if data.description:
         parts.append(calendar.plain(data.description, base_url))
-    if data.online:
+    if data.online and not data.cancelled:
         parts.append(f"Delta digitalt: {data.online}")
-    parts += [p for p in (calendar.feature_words(event), calendar.registration_words(event, today)) if p]
+    parts.append(calendar.feature_words(event))
+    if not data.cancelled:  # as on the page: nobody is invited to join or register for a cancelled event
+        parts.append(calendar.registration_words(event, today))
     if event.organizers:
         parts.append("Arrangör: " + ", ".join(a.name for a in event.organizers))
     if data.url:
         parts.append(f"Mer information och anmälan: {data.url}")
     parts.append(f"Kalendern: {base_url.rstrip('/')}{event.url}")
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in parts if p)
 
 
 def _repeat(vevent: Event, event: CalendarEvent) -> None:
@@ -109,13 +111,14 @@ def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) ->
     if data.category:
         out.add("categories", [data.category])
     out.add("description", _description(event, base, model.today))
-    if data.online:
+    online = None if data.cancelled else data.online
+    if online:
         # RFC 7986: calendar apps that know CONFERENCE show a "join" button; the others get the link in URL and
         # DESCRIPTION (the event's page on the site stays in DESCRIPTION).
         # FEATURE is a list parameter (FEATURE=AUDIO,VIDEO); icalendar's type hints allow only text values.
         parameters: Any = {"VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"], "LABEL": "Delta digitalt"}
-        out.add("conference", data.online, parameters=parameters)
-    out.add("url", data.online or base.rstrip("/") + event.url)
+        out.add("conference", online, parameters=parameters)
+    out.add("url", online or base.rstrip("/") + event.url)
     return out
 
 
