@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
+from .rules import CODE_SPAN, FENCE
 from .sources import MarkdownText
 from .validate import did_you_mean
 
@@ -20,8 +21,6 @@ _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)")  # [text](target "title") and ![alt
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: target
 # Only <a href> in pasted HTML: images, frames and the like are removed by the sanitiser anyway.
 _HTML = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
 
@@ -29,12 +28,12 @@ def links_in(text: str) -> Iterator[tuple[int, str]]:
     """(0-based line, target) of each link in Markdown `text`, code blocks and code spans left out."""
     in_fence = False
     for index, row in enumerate(text.split("\n")):
-        if _FENCE.match(row):
+        if FENCE.match(row):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        row = _CODE_SPAN.sub("", row)
+        row = CODE_SPAN.sub("", row)
         for pattern in (_INLINE, _REFERENCE, _HTML):
             for match in pattern.finditer(row):
                 yield index, match.group(1)

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from .schema import Model
     from .sources import MarkdownText
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# Fenced code and code spans hold no headings or links; links.links_in skips them with the same patterns.
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _QUOTE = re.compile(r"^(?: {0,3}> ?)+")
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
+CODE_SPAN = re.compile(r"`+[^`]*`+")
 # Python-Markdown makes a heading of any line that starts with # (no space needed: "#1 i kön" is one).
 _ATX = re.compile(r"^(#{1,6})(.*?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -75,7 +76,7 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
     """
     in_fence = in_list = False
     for index, row in enumerate(text.split("\n")):
-        if _FENCE.match(row):
+        if FENCE.match(row):
             in_fence = not in_fence
             continue
         if in_fence:
@@ -91,7 +92,7 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
             row = row.strip()
         if ">" in row:
             row = _QUOTE.sub("", row)
-        yield index, _CODE_SPAN.sub("", row) if "`" in row else row
+        yield index, CODE_SPAN.sub("", row) if "`" in row else row
 
 
 def headings(text: str) -> list[Heading]:
