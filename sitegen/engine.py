@@ -135,7 +135,8 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
         load_site(session.content, session.today)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
-    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]))
+    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),
+                                             memo.checks if memo is not None else None)
     session.problems.extend(sanitised)
     session.new = Manifest(session.inputs.total, pages=0,
                            removals={"code": session.inputs.groups["code"], "texts": removals},
@@ -513,7 +514,9 @@ def check_links(session: Session, outputs: Mapping[str, bytes]) -> None:
     from .sources import markdown_texts
 
     assert session.model is not None
-    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"))
+    memo = session.resources.get("file_memo")
+    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"),
+                     memo.checks if memo is not None else None)
     if any(p.severity == "fel" for p in problems):
         raise ContentError([*problems, *session.problems])
     session.problems.extend(problems)
