@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
-from .memo import Memo
+from .memos import Memo
 from .rules import CODE_SPAN, FENCE
 from .sources import MarkdownText
 from .validate import did_you_mean
