@@ -63,16 +63,7 @@ class Heading:
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """_scan of one text, worked out once for all the rules (remembered for the last text)."""
-    global _LAST
-    last = _LAST  # one tuple, replaced whole: a second thread never sees a text with another text's lines
-    if last[0] != text:
-        last = _LAST = (text, list(_scan(text)))
-    return last[1]
-
-
-_LAST: tuple[str, list[tuple[int, str]]] = ("", [])
+Lines = list[tuple[int, str]]  # a text's lines as the rules read them (_scan), worked out once per text
 
 
 def _scan(text: str) -> Iterator[tuple[int, str]]:
@@ -101,11 +92,11 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
         yield index, CODE_SPAN.sub("", row) if "`" in row else row
 
 
-def headings(text: str) -> list[Heading]:
-    """Every heading the Markdown makes, in order, with its line."""
+def headings(text: str, lines: Lines | None = None) -> list[Heading]:
+    """Every heading the Markdown makes, in order, with its line (`lines`: the text's _scan, when known)."""
     found: list[Heading] = []
     previous: tuple[int, str] | None = None
-    for index, row in _lines(text):
+    for index, row in lines if lines is not None else _scan(text):
         start = row.lstrip()[:1]
         atx = _ATX.match(row) if start == "#" else None
         setext = _SETEXT.match(row) if start in ("=", "-") else None
@@ -119,10 +110,10 @@ def headings(text: str) -> list[Heading]:
     return found
 
 
-def _heading_problems(source: MarkdownText) -> Iterator[Problem]:
+def _heading_problems(source: MarkdownText, lines: Lines) -> Iterator[Problem]:
     context = 2 if source.url == "/lagar/" else 1  # laws' texts stand under the law's h2, all others under the h1
     before = context
-    for heading in headings(source.text):
+    for heading in headings(source.text, lines):
         line = source.line_at(heading.index)
         marks = "#" * heading.level
         if heading.level == 1:
@@ -166,9 +157,9 @@ def _visible(text: str) -> str:
     return re.sub(r"\s+", " ", _TAG.sub("", text).replace("*", "").replace("_", "").replace("`", "")).strip()
 
 
-def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]:
+def _link_problems(source: MarkdownText, lines: Lines, content_dir: Path) -> Iterator[Problem]:
     definitions = _definitions(source.text)
-    for index, row in _lines(source.text):
+    for index, row in lines:
         if "[" not in row and "<" not in row:
             continue
         line = source.line_at(index)
@@ -264,10 +255,10 @@ def _image_problems(source: MarkdownText, line: int, alt: str, src: str, content
                          "säger. Spara om bilden som PNG eller JPEG, med rätt filändelse.")
 
 
-def _block_problems(source: MarkdownText) -> Iterator[Problem]:
+def _block_problems(source: MarkdownText, lines: Lines) -> Iterator[Problem]:
     """Tables without a caption line, and weekday dates outside the calendar."""
     rows = source.text.split("\n")
-    for index, row in _lines(source.text):
+    for index, row in lines:
         if index and "|" in row and _TABLE_RULE.match(row) and "|" in rows[index - 1]:
             above = next((r for r in reversed(rows[:index - 1]) if r.strip()), "")
             if not CAPTION.match(above.strip()):
@@ -285,7 +276,9 @@ def check_text(source: MarkdownText, content_dir: Path) -> list[Problem]:
     """Every rule for one Markdown text."""
     if not source.text or not any(mark in source.text for mark in "#=-[<|!") and "dag " not in source.text:
         return []  # plain prose: nothing a rule looks for
-    return [*_heading_problems(source), *_link_problems(source, content_dir), *_block_problems(source)]
+    lines = list(_scan(source.text))
+    return [*_heading_problems(source, lines), *_link_problems(source, lines, content_dir),
+            *_block_problems(source, lines)]
 
 
 def _menu_clashes(model: SiteModel) -> Iterator[Problem]:
