@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import renderers
 from .errors import BuildError, Problem
 from .incremental import Inputs, Manifest, digest, files_under, record
+from .memos import Memos
 from .outdir import MARK
 from .parallel import PARALLEL_PAGES
 from .progress import Progress
@@ -115,8 +116,9 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,
                 out: Path | None = None, progress: Progress | None = None, jinja_cache: Any = None,
-                inputs: Inputs | None = None, resources: dict[str, Any] | None = None) -> Session:
-    """A session for one run of the engine."""
+                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None
+                ) -> Session:
+    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own)."""
     from .engine import Previous, Session
 
     inputs = inputs or Inputs.scan(content, templates, today, (resources or {}).get("scan_memo"))
@@ -124,7 +126,7 @@ def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, prev
         previous = Previous.on_disk(out, Manifest.load(out)) if out is not None else Previous.on_disk(content, None)
     session = Session(mode, content, templates, today, inputs, previous, registry=renderers.REGISTRY,
                       progress=progress or Progress(), jinja_cache=jinja_cache,
-                      resources=resources or {}, parallel_pages=PARALLEL_PAGES)
+                      resources=resources or {}, memos=memos or Memos(), parallel_pages=PARALLEL_PAGES)
     session.groups = dict(inputs.groups)
     return session
 

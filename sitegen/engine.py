@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import explain, renderers
 from .errors import BuildError, ContentError, Problem
 from .incremental import Fingerprints, Inputs, Manifest, common_fingerprint, digest, page_key, recording
+from .memos import Memos
 from .parallel import PARALLEL_PAGES, can_fork, fork_pool, split
 from .progress import Progress
 from .renderers import HTML, Mode, Renderer, Where
@@ -72,6 +73,7 @@ class Session:
     progress: Progress = field(default_factory=Progress)
     jinja_cache: Any = None  # Jinja's bytecode cache: a folder beside the output, or memory in the preview
     resources: dict[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
+    memos: Memos = field(default_factory=Memos)  # converted Markdown, git history: the preview keeps them between runs
     problems: list[Problem] = field(default_factory=list)  # warnings the stages returned
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -130,11 +132,11 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     from .sources import sanitiser_warnings
 
     memo = session.resources.get("file_memo")
-    model = load_site(session.content, session.today, memo=memo) if memo is not None else \
-        load_site(session.content, session.today)
+    model = load_site(session.content, session.today, memo=memo, memos=session.memos)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
-    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]))
+    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),
+                                             session.memos.markdown)
     session.problems.extend(sanitised)
     session.new = Manifest(session.inputs.total, pages=0,
                            removals={"code": session.inputs.groups["code"], "texts": removals},
@@ -149,8 +151,9 @@ def make_context(session: Session, model: SiteModel) -> Context:
     from .render import Context, environment
 
     templates_exist(session.templates)
-    env = environment(session.templates, session.jinja_cache, model.content_dir)
-    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources)
+    env = environment(session.templates, session.jinja_cache, model.content_dir, session.memos)
+    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources,
+                   memos=session.memos)
 
 
 # --- phase: plan ---------------------------------------------------------------------------------------------
@@ -360,14 +363,14 @@ class _PagesHtml(Mapping[str, bytes]):
         return len(self._paths)
 
 
-def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool) -> list[Any]:
-    """One renderer in its own process, on a copy of the model sent to it."""
+def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool, memos: Memos) -> list[Any]:
+    """One renderer in its own process, on a copy of the model (and of the session's `memos`) sent to it."""
     import importlib
 
-    from .render import Context, environment
+    from .render import Context
 
     render = importlib.import_module(module).render
-    return list(render(Context(model, templates, environment(templates, None, model.content_dir), dry=dry)))
+    return list(render(Context(model, templates, dry=dry, memos=memos)))
 
 
 def _warm_up(renderer: Renderer) -> None:
@@ -405,7 +408,8 @@ def submit_processes(session: Session, workers: Workers, own: list[Renderer]) ->
     for renderer in own:
         if workers.processes is not None and renderer.name not in workers.futures:
             workers.futures[renderer.name] = workers.processes.submit(
-                _run_renderer, renderer.module, session.model, session.templates, False)
+                _run_renderer, renderer.module, session.model, session.templates, False,
+                session.memos.for_process())
 
 
 def submit_threads(session: Session, workers: Workers, ctx: Context, beside: list[Renderer]) -> None:
@@ -472,7 +476,8 @@ def make_deferred(session: Session, renderer: Renderer, ctx: Context, processes:
                   ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """A deferred renderer made for real (in `processes` when given): its outputs and its unit for the build state."""
     if processes is not None:
-        step = processes.submit(_run_renderer, renderer.module, ctx.model, session.templates, False).result
+        step = processes.submit(_run_renderer, renderer.module, ctx.model, session.templates, False,
+                                session.memos.for_process()).result
     else:
         step = functools.partial(_made, renderer, ctx)
     made = template_errors(step, session.templates)

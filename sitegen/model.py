@@ -20,6 +20,7 @@ from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
+from .memos import Memos
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
 EXTRA_PLACES = ("Digitalt", "Hela länet")
@@ -196,8 +197,8 @@ class FileMemo:
     size or modification time changed. Its problems are kept with it and reported again on every run."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str, int, int], tuple[object, list[Problem]]] = {}
-        self._used: set[tuple[str, str, int, int]] = set()
+        self._entries: dict[tuple[object, ...], tuple[object, list[Problem]]] = {}
+        self._used: set[tuple[object, ...]] = set()
 
     def remember(self, kind: str, path: Path, make: Callable[[Path], T], problems: list[Problem]) -> T:
         try:
@@ -214,6 +215,14 @@ class FileMemo:
         made = make(path)
         self._entries[key] = (made, problems[before:])
         return made
+
+    def attachment(self, path: Path, info: os.stat_result, check: Callable[[], list[str]]) -> list[str]:
+        """check()'s answer for an attachment, kept while its size, time and inode (not followed: lstat) stay."""
+        key = ("attachment", str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        self._used.add(key)
+        if key not in self._entries:
+            self._entries[key] = (check(), [])
+        return self._entries[key][0]  # type: ignore[return-value]
 
     def forget_unused(self) -> None:
         """Drops what this run did not ask for (old versions of files), so a long preview does not grow."""
@@ -289,7 +298,7 @@ class _Loader:
         names = []
         for name in self.listing.files_below(contentfs.ATTACHMENTS):
             path = self.dir / contentfs.ATTACHMENTS / name
-            found = _attachment_problems(path, self.dir, name)
+            found = _attachment_problems(path, self.dir, name, self.memo)
             self.problems += [Problem(display_path(path, self.dir), None, None, message) for message in found]
             if not found:
                 names.append(name)
@@ -530,30 +539,28 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
     return events
 
 
-_CHECKED: dict[tuple[str, int, int, int], list[str]] = {}  # attachments already checked, by path and stat
-
-
-def _attachment_problems(path: Path, content_dir: Path, name: str) -> list[str]:
-    """The attachment rules for one file, read without following links; remembered while the file is unchanged."""
+def _attachment_problems(path: Path, content_dir: Path, name: str, memo: FileMemo | None) -> list[str]:
+    """The attachment rules for one file, read without following links; with the preview's `memo`, remembered
+    while the file is unchanged."""
     try:
         info = os.lstat(path)
-        key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-        if key not in _CHECKED:
-            data = contentfs.read_bytes(path, content_dir, attachments.MAX_BYTES)
-            if len(_CHECKED) > 10_000:
-                _CHECKED.clear()
-            _CHECKED[key] = attachments.check_attachment(name, data)
-        return _CHECKED[key]
+
+        def check() -> list[str]:
+            return attachments.check_attachment(name, contentfs.read_bytes(path, content_dir, attachments.MAX_BYTES))
+
+        return memo.attachment(path, info, check) if memo is not None else check()
     except contentfs.TooLarge as exc:
         return attachments.name_problems(name) or [attachments.size_problem(exc.size) or ""]
     except (contentfs.UnsafeFile, OSError) as exc:
         return [str(exc)]
 
 
-def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -> SiteModel:
+def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None, memos: Memos | None = None
+              ) -> SiteModel:
     """Loads and checks all content; raises ContentError with every problem found.
 
-    With `memo` (the preview's), a file unchanged since the last run is not read or checked again.
+    With `memo` (the preview's), a file unchanged since the last run is not read or checked again; `memos` are
+    the session's (the git history is read once for the whole run).
     """
     loader = _Loader(content_dir, memo)
     problems = loader.problems
@@ -587,10 +594,10 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -
         raise ContentError(problems)
     model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                       definitions, attachment_names, today)
-    return _checked(model, problems, content_dir, today)
+    return _checked(model, problems, content_dir, today, memos or Memos())
 
 
-def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date) -> SiteModel:
+def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date, memos: Memos) -> SiteModel:
     """The model after the rules that read all of it; raises ContentError when there is an error."""
     from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
 
@@ -600,7 +607,7 @@ def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today
     from .rules import check_site  # headings, links, images: what the accessibility gates would reject
 
     problems += check_site(model)
-    problems += removed_events(content_dir, today)  # an event deleted instead of cancelled
+    problems += removed_events(content_dir, today, memos.history)  # an event deleted instead of cancelled
     if any(p.severity == "fel" for p in problems):
         raise ContentError(problems)
     model.warnings = [p for p in problems if p.severity != "fel"]

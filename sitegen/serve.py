@@ -33,6 +33,7 @@ from .build import _load_site, _publish, new_session, resolve_today
 from .engine import Previous
 from .errors import BuildError, ContentError, Problem, SitegenError
 from .incremental import Manifest, digest
+from .memos import Memos
 from .outdir import guard, locked, scratch
 from .parallel import can_fork, fork_pool
 from .render import search
@@ -105,6 +106,7 @@ class Preview:
         self._state: Manifest | None = None  # the last good run's build state
         self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
         self._resources = _resources()
+        self._memos = Memos()  # converted Markdown and the git history, kept from run to run (each keyed by its inputs)
         self._generation = 0  # which run the background work belongs to
         self._lock = threading.Lock()
         self._background = ThreadPoolExecutor(max_workers=1)  # the slow outputs, then the output folder
@@ -141,7 +143,8 @@ class Preview:
         started = time.perf_counter()
         try:
             session = new_session(Mode.PREVIEW, self.content, self.templates, resolve_today(self.today),
-                                  self._previous(), jinja_cache=self._templates_cache, resources=self._resources)
+                                  self._previous(), jinja_cache=self._templates_cache, resources=self._resources,
+                                  memos=self._memos)
             slow = frozenset(r.name for r in session.registry if r.slow or r.background)
             result = engine.run(session, _load_site(), deferred=slow)
             assert session.model is not None

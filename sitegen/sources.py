@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from . import markup
 from .errors import ContentError, Problem
+from .memos import MarkdownMemo
 from .model import SiteModel
 from .schema import Model
 
@@ -78,25 +79,28 @@ def _line_of(text: str, needle: str) -> int:
 Removals = dict[str, list[list[str]]]  # a text's digest -> what sanitising removed, as [description, needle]
 
 
-def sanitiser_warnings(model: SiteModel, known: Removals | None = None) -> tuple[list[Problem], Removals]:
+def sanitiser_warnings(model: SiteModel, known: Removals | None = None, memo: MarkdownMemo | None = None
+                        ) -> tuple[list[Problem], Removals]:
     """A Swedish warning for each Markdown text whose HTML the sanitiser shortens, saying what went.
 
-    `known` is what an earlier build found for texts by their digest; only the other texts are converted.
-    Also returns what was found for every text of this model, for the next build.
+    `known` is what an earlier build found for texts by their digest; only the other texts are converted, into
+    the session's `memo` (the pages then use the same conversion). Also returns what was found for every text
+    of this model, for the next build.
     """
     from .incremental import digest
 
     known = known or {}
+    memo = memo if memo is not None else MarkdownMemo()
     sources = list(markdown_texts(model))
     keys = {source.text: digest(source.text) for source in sources}
-    markup.prepare(text for text, key in keys.items() if key not in known)
+    markup.prepare((text for text, key in keys.items() if key not in known), memo)
     found_by_key: Removals = {}
     warnings: list[Problem] = []
     errors: list[Problem] = []
     for source in sources:
         key = keys[source.text]
         if key not in found_by_key:
-            found_by_key[key] = known[key] if key in known else [list(f) for f in markup.removed(source.text)]
+            found_by_key[key] = known[key] if key in known else [list(f) for f in markup.removed(source.text, memo)]
         found = [f for f in found_by_key[key] if not f[0].startswith(markup.UNCLOSED)]
         errors += [_unclosed_problem(source, name[len(markup.UNCLOSED):])
                    for name, _ in found_by_key[key] if name.startswith(markup.UNCLOSED)]

@@ -143,8 +143,6 @@ def test_one_page_edit_converts_only_that_page_and_keeps_the_other_warnings(proj
     converted: list[str] = []
     real = markup._markdown
     monkeypatch.setattr(markup, "_markdown", lambda text: converted.append(text) or real(text))
-    markup._HTML.clear()  # as in a new process: only the build cache knows the texts
-    markup._REMOVED.clear()
     result = project.build()
     bodies = {p.name: p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in (project.content / "pages").glob("*.md")}
     assert bodies["om.md"] in converted
@@ -157,13 +155,9 @@ def test_markdown_converted_on_all_cores_gives_the_same_site(project, monkeypatc
     from sitegen import markup
 
     monkeypatch.setattr(markup, "PARALLEL_TEXTS", 1)
-    markup._HTML.clear()
-    markup._REMOVED.clear()
     parallel = project.root / "parallel"
     result = build(project.content, parallel, project.templates, TODAY, clean=True)
     monkeypatch.setattr(markup, "PARALLEL_TEXTS", 10_000)
-    markup._HTML.clear()
-    markup._REMOVED.clear()
     assert _tree(parallel) == project.clean_tree()
     assert result.warnings == build(project.content, project.root / "serial", project.templates, TODAY,
                                     clean=True).warnings

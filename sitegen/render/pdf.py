@@ -80,7 +80,7 @@ class _Errors(logging.Handler):
 def html(ctx: Context) -> str:
     """The PDF's HTML, from templates/pdf/calendar.html."""
     model = ctx.model
-    updated = history.load(model.content_dir, model.today).last_changed.astimezone(TZ)
+    updated = history.load(model.content_dir, model.today, ctx.memos.history).last_changed.astimezone(TZ)
     base = model.site.base_url.rstrip("/")
     # A weekly meeting's description is printed once, at its first date, not on every line of paper.
     described = set(model.next_per_event)
