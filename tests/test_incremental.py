@@ -370,3 +370,36 @@ def test_an_image_replaced_by_one_of_another_size_renders_every_page_that_shows_
                  "foreningar/forening-a/index.html", "index.html"):
         assert page in showing
     assert after["kalender.pdf"] != before["kalender.pdf"]  # the event's description prints the image
+
+
+def test_after_a_page_edit_the_search_index_is_sent_only_that_page_and_equals_a_clean_one(project, monkeypatch):
+    """The last build's pages go to Pagefind while the content loads; only the edited page is sent once made."""
+    from sitegen.render import pagefind_service
+
+    sent: list[int] = []
+    update = pagefind_service.Index.update
+
+    def counting(self: pagefind_service.Index, pages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        files = update(self, pages)
+        sent.append(self.sent)
+        return files
+
+    monkeypatch.setattr(pagefind_service.Index, "update", counting)
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Ny text om bakgrunden")
+    project.build()
+    assert sent == [1]
+    assert any(rel.startswith("pagefind/fragment/") for rel in _tree(project.out))
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(project):
+    """Reused outputs are recognised without importing their renderers (icalendar and WeasyPrint take long)."""
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Ny text om bakgrunden")
+    script = ("import sys, datetime; from pathlib import Path; from sitegen.build import build; "
+              f"r = build(Path({str(project.content)!r}), Path({str(project.out)!r}), Path({str(project.templates)!r}), "
+              f"datetime.date.fromisoformat({TODAY.isoformat()!r})); "
+              "print(r.rendered, sorted(m for m in ('icalendar', 'weasyprint') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    rendered, imported = done.stdout.split(" ", 1)
+    assert int(rendered) > 0
+    assert imported.strip() == "[]"
