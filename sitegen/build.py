@@ -139,12 +139,16 @@ def _cache_folder(out: Path, name: str, create: bool) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _jinja_cache(out: Path, create: bool) -> Any:
-    """Compiled templates kept between builds, beside the output folder (checked against each source by Jinja)."""
+def _jinja_cache(out: Path, create: bool, code: str) -> Any:
+    """Compiled templates kept between builds, beside the output folder (checked against each source by Jinja).
+
+    Jinja compiles a filter's way of being called into the template, so a template compiled by another version
+    of sitegen is never used: the file names hold the digest of sitegen's code.
+    """
     import jinja2
 
     folder = _cache_folder(out, "jinja", create)
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
+    return jinja2.FileSystemBytecodeCache(str(folder), f"__jinja2_{code[:16]}_%s.cache") if folder is not None else None
 
 
 def _warnings_of(manifest: Manifest) -> list[Problem]:
@@ -195,7 +199,7 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
 
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
                           engine.Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, create=not dry_run))
+                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]))
     session.timings["scan"] = time.perf_counter() - started
     with _search_prefilled(session, out, old):
         outcome = engine.run(session, _load_site())

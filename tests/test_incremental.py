@@ -403,3 +403,21 @@ def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(pr
     rendered, imported = done.stdout.split(" ", 1)
     assert int(rendered) > 0
     assert imported.strip() == "[]"
+
+
+def test_templates_compiled_by_another_version_of_sitegen_are_not_used(tmp_path, monkeypatch):
+    """Jinja compiles how a filter is called into the template: after an upgrade whose `markdown` filter reads the
+    page's context, a template compiled by the old version would fail the build with an internal error."""
+    from markupsafe import Markup
+
+    from sitegen import incremental, markup
+    from sitegen import render as render_module
+
+    project = Project(tmp_path)
+    with monkeypatch.context() as old_version:
+        old_version.setattr(incremental, "_code_digest", lambda: "an older sitegen")
+        old_version.setattr(render_module, "_markdown_filter",
+                            lambda content_dir, memos: lambda text: Markup(markup.to_html(text, memos.markdown)))
+        project.build()
+    result = build_module.build(project.content, project.out, project.templates, TODAY, clean=True)
+    assert result.pages > 0
