@@ -110,15 +110,17 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,
                 out: Path | None = None, progress: Progress | None = None, jinja_cache: Any = None,
-                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None
-                ) -> Session:
-    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own)."""
+                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None,
+                scratch: Path | None = None) -> Session:
+    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own), temporary
+    files go to `scratch` (the system's temporary folder when None)."""
     inputs = inputs or Inputs.scan(content, templates, today, (resources or {}).get("scan_memo"))
     if previous is None:
         previous = Previous.on_disk(out, Manifest.load(out)) if out is not None else Previous.on_disk(content, None)
     session = Session(mode, content, templates, today, inputs, previous, registry=renderers.REGISTRY,
                       progress=progress or Progress(), jinja_cache=jinja_cache,
-                      resources=resources or {}, memos=memos or Memos(), parallel_pages=PARALLEL_PAGES)
+                      resources=resources or {}, memos=memos or Memos(), scratch=scratch,
+                      parallel_pages=PARALLEL_PAGES)
     session.groups = dict(inputs.groups)
     return session
 
@@ -170,12 +172,12 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         return _build(content, out, templates, today, clean, dry_run, progress)
     with locked(out):
         guard(out, content, templates)  # the folder may have changed while this build waited
-        with scratch(out):
-            return _build(content, out, templates, today, clean, dry_run, progress)
+        with scratch(out) as folder:
+            return _build(content, out, templates, today, clean, dry_run, progress, folder)
 
 
 def _build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool,
-           dry_run: bool, progress: Progress | None) -> BuildResult:
+           dry_run: bool, progress: Progress | None, folder: Path | None = None) -> BuildResult:
     started = time.perf_counter()
     today = resolve_today(today)
     inputs = Inputs.scan(content, templates, today)
@@ -185,7 +187,7 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
         return nothing
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
                           Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, create=not dry_run))
+                          jinja_cache=_jinja_cache(out, create=not dry_run), scratch=folder)
     session.timings["scan"] = time.perf_counter() - started
     outcome = engine.run(session, _load_site())
     written = 0 if dry_run else _publish_session(session, out)

@@ -15,7 +15,9 @@ import pkgutil
 import subprocess
 import tempfile
 import threading
+import time
 import types
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -100,20 +102,27 @@ def _git_project(root: Path) -> ScratchProject:
 
 
 def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, monkeypatch):
-    from sitegen import serve
+    from sitegen import engine, serve
     from sitegen.build import build, check
 
     monkeypatch.delenv("SITEGEN_NO_HISTORY", raising=False)
     project = _git_project(tmp_path / "projekt")
+    during: list[str | None] = []
+    made = engine._made
+    monkeypatch.setattr(engine, "_made", lambda renderer, ctx: during.append(tempfile.tempdir) or made(renderer, ctx))
     before = _state()
     build(project.content, tmp_path / "public", TEMPLATES, TODAY)
     check(project.content, TODAY, TEMPLATES)
     check(project.content, TODAY)
     preview = serve.Preview(project.content, tmp_path / "forhandsvisning", TEMPLATES, TODAY, port=0)
     try:
-        assert preview.rebuild().ok
+        assert preview.start().ok
+        with urllib.request.urlopen(preview.url + "redigera/", timeout=60) as answer:  # the editor, made on demand
+            assert "Redigera" in answer.read().decode("utf-8")
         project.write("pages/om.md", "---\ntitle: Om oss\n---\n## Bakgrund\n\nNy text -- med [länk](/kalender/).\n")
-        assert preview.rebuild().ok
+        deadline = time.monotonic() + 60  # the watcher rebuilds after the save
+        while b"Ny text" not in preview.outputs.get("om/index.html", b"") and time.monotonic() < deadline:
+            time.sleep(0.05)
         preview.wait_for_background()
         assert b"Ny text" in preview.outputs["om/index.html"]
     finally:
@@ -121,6 +130,7 @@ def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, mo
     after = _state()
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     assert changed == [], "\n".join(changed)
+    assert during and set(during) == {before["tempfile.tempdir"]}  # not moved while the renderers ran either
 
 
 def test_two_runs_in_one_process_do_not_share_converted_markdown(scratch_project, monkeypatch):

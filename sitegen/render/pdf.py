@@ -14,8 +14,10 @@ import calendar as monthdays
 import datetime as dt
 import logging
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import calendar, history
 from ..dates import TZ
@@ -106,6 +108,8 @@ def render(ctx: Context) -> Iterator[Output]:
     errors = _Errors()
     logger.addHandler(errors)
     fonts = weasyprint.text.fonts.FontConfiguration()
+    if ctx.scratch is not None:  # the fonts' copies in the build's own temporary folder, gone when the build ends
+        fonts._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=ctx.scratch))
     try:
         document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/")
         pdf = document.write_pdf(font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
