@@ -88,11 +88,11 @@ def check(content: Path, today: dt.date | None = None, templates: Path | None = 
         from .sources import sanitiser_warnings
 
         model = _load_site()(content, resolve_today(today))
-        return dataclasses.replace(model, warnings=[*model.warnings, *sanitiser_warnings(model)[0]])
+        return dataclasses.replace(model, warnings=(*model.warnings, *sanitiser_warnings(model)[0]))
     session = new_session(Mode.CHECK, content, templates, resolve_today(today), Previous.on_disk(content, None))
     outcome = engine.run(session, _load_site())
     assert session.model is not None
-    return dataclasses.replace(session.model, warnings=outcome.warnings)
+    return dataclasses.replace(session.model, warnings=tuple(outcome.warnings))
 
 
 def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:

@@ -8,6 +8,7 @@ preview and the editor's check, two tests) never see each other's state and no t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import os
@@ -21,6 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import TEMPLATES, ScratchProject
 
 import sitegen
@@ -131,6 +133,22 @@ def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, mo
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     assert changed == [], "\n".join(changed)
     assert during and set(during) == {before["tempfile.tempdir"]}  # not moved while the renderers ran either
+
+
+@pytest.mark.parametrize("templates", [None, TEMPLATES], ids=["load", "engine"])
+def test_the_checked_model_cannot_be_changed(scratch_project, templates):
+    """Stages return their problems; none of them (nor a renderer) can change the model after it is checked."""
+    from sitegen.build import check
+
+    scratch_project.write("pages/om.md", "---\ntitle: Om oss\n---\nLäs [här](/kalender/).\n")  # a warning
+    model = check(scratch_project.content, TODAY, templates)
+    for field in dataclasses.fields(model):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(model, field.name, getattr(model, field.name))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        model.events[0].occurrences = []  # type: ignore[misc]
+    assert model.warnings and not hasattr(model.warnings, "append")  # nothing can be appended either
+    assert model.upcoming is model.upcoming  # what the model works out is still worked out once
 
 
 def test_two_runs_in_one_process_do_not_share_converted_markdown(scratch_project, monkeypatch):
