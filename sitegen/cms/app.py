@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from .. import schema
+from .. import contentfs, schema
 from ..errors import Problem
 from ..model import EXTRA_PLACES
 from ..scaffold import event_id, slugify, unique
@@ -215,7 +215,7 @@ class Editor:
         with self.lock:
             if store.fingerprint(entry.file) != state.fingerprint:
                 return self.entry_form(collection, entry, _conflict(state, rel), status=409)
-            text = store.replaced(store.read(entry.file), entry.index, change)
+            text = store.replaced(store.read(entry.file, self.content), entry.index, change)
             self._check(state, fields, rel, text, store.entry_lines(text, entry.index))
             if state.failed:
                 return self.entry_form(collection, entry, state, status=400)
@@ -320,14 +320,13 @@ class Editor:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             state.errors.setdefault("date", "Skriv datumet som 2026-03-05.")
             return ""
-        taken = {p.stem for p in (self.content / "news").glob("*.md")}
+        taken = {p.stem for p in contentfs.plain_files(self.content / "news", ".md")}
         return unique(f"{day.isoformat()}-{slugify(title) if title else 'nyhet'}", taken)
 
     def _text_file(self, kind: str, name: str) -> Path | None:
         """The existing file of that name in pages/ or news/; never a path made from what the URL says."""
         folder = self.content / self._text_kind(kind)[0]
-        files = {p.stem: p for p in folder.glob("*.md") if p.is_file() and not p.is_symlink()} if folder.is_dir() else {}
-        return files.get(name)
+        return {p.stem: p for p in contentfs.plain_files(folder, ".md")}.get(name)
 
     def _edit_text(self, request: Request, kind: str, name: str) -> Response:
         path = self._text_file(kind, name)
@@ -335,7 +334,7 @@ class Editor:
             return self.not_found()
         _, model, _ = self._text_kind(kind)
         fields = (*specs(model), BODY)
-        original = store.read(path)
+        original = store.read(path, self.content)
         if request.method == "GET":
             values = to_form(fields, store.read_front(original))
             values["_body"] = [store.split_markdown(original)[1].strip("\n")]
@@ -381,7 +380,11 @@ class Editor:
 
 
 def _read(path: Path) -> str:
-    return store.read(path) if path.is_file() else ""
+    """The file's text; "" when there is none yet (or only something that is no regular file: never read)."""
+    try:
+        return store.read(path)
+    except contentfs.UnsafeFile:
+        return ""
 
 
 def _conflict(state: FormState, rel: str) -> FormState:
