@@ -23,7 +23,7 @@ from . import explain, renderers
 from .errors import BuildError, ContentError, Problem
 from .incremental import Fingerprints, Inputs, Manifest, common_fingerprint, digest, page_key, recording
 from .memos import Memos
-from .parallel import can_fork, fork_pool, split
+from .parallel import PARALLEL_PAGES, can_fork, fork_pool, split
 from .progress import Progress
 from .renderers import HTML, Mode, Renderer, Where
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from .render import Context
 
 UNTOUCHED = "Ingenting publicerades; den förra versionen av webbplatsen finns kvar."
-PARALLEL_PAGES = 200  # above this many pages to render, they are split across processes (one per core)
 Plan = list[tuple[str, str, dict[str, Any]]]
 
 
@@ -180,11 +179,33 @@ def keep(session: Session, name: str) -> None:
         session.new.files[rel] = old.files[rel]
 
 
-def _identity(render: Callable[..., Any]) -> str:
-    """Which function renders: a renderer replaced at run time (a plug-in, a test) is not the one cached."""
+def _identity(renderer: Renderer) -> str:
+    """Which function renders: a renderer replaced at run time (a plug-in, a test) is not the one cached.
+
+    sitegen's own renderers, as their files define them, are named only: their code is in the "code" input
+    already, and their modules (the calendar's, the PDF's) need not be imported to see that they are reused.
+    """
+    if _as_on_disk(renderer):
+        return f"{renderer.module}:as in sitegen's code"
+    render = renderer.render
     code = getattr(render, "__code__", None)
     body = digest(code.co_code, code.co_filename, str(code.co_firstlineno)) if code is not None else repr(type(render))
     return f"{getattr(render, '__module__', '')}.{getattr(render, '__qualname__', '')}:{body}"
+
+
+def _as_on_disk(renderer: Renderer) -> bool:
+    """A renderer of sitegen's own whose `render` is the function its module's file defines."""
+    import sys
+
+    if not renderer.module.startswith("sitegen."):
+        return False
+    module = sys.modules.get(renderer.module)
+    if module is None:
+        return True  # importing it will run the file as it is on disk
+    render = getattr(module, "render", None)
+    code = getattr(render, "__code__", None)
+    return (code is not None and getattr(render, "__module__", None) == renderer.module
+            and code.co_filename == getattr(module, "__file__", None) and code.co_name == "render")
 
 
 def renderer_parts(session: Session, renderer: Renderer) -> dict[str, str] | None:
@@ -193,7 +214,7 @@ def renderer_parts(session: Session, renderer: Renderer) -> dict[str, str] | Non
     names = sorted(g.value for g in renderer.inputs) if renderer.inputs is not None else sorted(groups)
     if any(g not in groups for g in names):
         return None
-    return {"renderer": digest(renderer.name, _identity(renderer.render)), "code": groups["code"],
+    return {"renderer": digest(renderer.name, _identity(renderer)), "code": groups["code"],
             "epoch": groups["epoch"], **{g: groups[g] for g in names}}
 
 

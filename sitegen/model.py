@@ -178,6 +178,19 @@ class SiteModel:
                 by_id.setdefault(association_id, []).append(event)
         return by_id
 
+    @cached_property
+    def image_sizes(self) -> dict[str, tuple[int, int]]:
+        """Width and height of each image in content/files/, by its address ("/files/karta.png")."""
+        from .images import FORMATS, PREFIX, size_of
+
+        sizes = {PREFIX + name: size_of(self.content_dir, PREFIX + name) for name in self.files
+                 if Path(name).suffix.lower() in FORMATS}
+        return {src: size for src, size in sizes.items() if size is not None}
+
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """An image's width and height for its <img>; a page template's model notes that the page shows it."""
+        return self.image_sizes.get(src)
+
     def association(self, association_id: str) -> schema.Association:
         return next(a for a in self.associations if a.id == association_id)
 

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+PARALLEL_PAGES = 200  # above this many pages to render, they are split across processes (one per core)
+
 T = TypeVar("T")
 R = TypeVar("R")
 
