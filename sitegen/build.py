@@ -63,7 +63,7 @@ def resolve_today(today: dt.date | None = None) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
-def _load_site() -> Callable[[Path, dt.date], SiteModel]:
+def _load_site() -> Callable[..., SiteModel]:
     """model.load_site, imported on first use (a no-change build never needs it); replaceable in tests."""
     replaced = globals().get("load_site")
     if replaced is not None:
@@ -79,21 +79,25 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def check(content: Path, today: dt.date | None = None, templates: Path | None = None) -> SiteModel:
+def check(content: Path, today: dt.date | None = None, templates: Path | None = None,
+          memos: Memos | None = None) -> SiteModel:
     """Loads and validates all content without writing anything; raises ContentError.
 
     With `templates`, every output is also rendered in memory (the engine in check mode, without a cache),
-    so broken links and template errors show up here as they would in a build.
+    so broken links and template errors show up here as they would in a build. `memos` are the run's (new
+    unless given: the editor's check shares the preview's converted Markdown).
     """
+    memos = memos or Memos()
     if templates is None:
         from .sources import sanitiser_warnings
 
-        model = _load_site()(content, resolve_today(today))
-        return dataclasses.replace(model, warnings=(*model.warnings, *sanitiser_warnings(model)[0]))
+        model = _load_site()(content, resolve_today(today), None, memos)
+        sanitised = sanitiser_warnings(model, None, memos.markdown)[0]
+        return dataclasses.replace(model, warnings=(*model.warnings, *sanitised))
     from . import engine
 
     session = new_session(Mode.CHECK, content, templates, resolve_today(today),
-                          engine.Previous.on_disk(content, None))
+                          engine.Previous.on_disk(content, None), memos=memos)
     outcome = engine.run(session, _load_site())
     assert session.model is not None
     return dataclasses.replace(session.model, warnings=tuple(outcome.warnings))

@@ -133,7 +133,7 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     from .sources import sanitiser_warnings
 
     memo = session.resources.get("file_memo")
-    model = load_site(session.content, session.today, memo=memo, memos=session.memos)
+    model = load_site(session.content, session.today, memo, session.memos)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
     sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),

@@ -104,11 +104,12 @@ class Preview:
         self.error: str | None = None
         self.outputs: Mapping[str, bytes] = {}  # what is served: every output of the last good run
         self.notices = notices.Notices()  # the last good build's warnings, shown on the pages they concern
-        self.editor = cms.EditorSlot(content, templates, today)  # the editor at /redigera/, made when first asked
         self._state: Manifest | None = None  # the last good run's build state
         self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
         self._resources = _resources()
         self._memos = Memos()  # converted Markdown and the git history, kept from run to run (each keyed by its inputs)
+        # The editor at /redigera/, made when first asked; its check of a save shares the converted Markdown.
+        self.editor = cms.EditorSlot(content, templates, today, self._memos.markdown)
         self._generation = 0  # which run the background work belongs to
         self._lock = threading.Lock()
         self._background = ThreadPoolExecutor(max_workers=1)  # the slow outputs, then the output folder

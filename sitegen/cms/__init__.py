@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..memos import MarkdownMemo
 from .web import SECURITY_HEADERS, Request, Response, body_limit, parse_body
 
 if TYPE_CHECKING:
@@ -30,10 +31,10 @@ def owns(path: str) -> bool:
 class EditorSlot:
     """The one editor (one session token) of a preview server, made at its first request; the preview holds it."""
 
-    def __init__(self, content: Path, templates: Path, today: dt.date | None) -> None:
+    def __init__(self, content: Path, templates: Path, today: dt.date | None, markdown: MarkdownMemo | None) -> None:
         self._made: Editor | None = None
         self._lock = threading.Lock()
-        self._args = (content, templates, today)
+        self._args = (content, templates, today, markdown)
 
     def get(self) -> Editor:
         from .app import Editor

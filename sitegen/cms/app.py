@@ -18,6 +18,7 @@ import jinja2
 
 from .. import contentfs, schema
 from ..errors import Problem
+from ..memos import MarkdownMemo
 from ..model import EXTRA_PLACES
 from ..outdir import CACHE_DIR
 from ..scaffold import event_id, slugify, unique
@@ -93,8 +94,10 @@ def session_token(folder: Path) -> str:
 class Editor:
     """One editor session: the content folder, the templates and the token every POST must carry."""
 
-    def __init__(self, content: Path, templates: Path, today: dt.date | None) -> None:
+    def __init__(self, content: Path, templates: Path, today: dt.date | None,
+                 markdown: MarkdownMemo | None = None) -> None:
         self.content, self.templates, self.today = content, templates, today
+        self.markdown = markdown  # the preview's converted Markdown: a save's check converts only what it changed
         self.token = session_token(content.parent / CACHE_DIR)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / "editor"), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -294,7 +297,8 @@ class Editor:
                body_from: int | None = None, others: Mapping[str, str] | None = None) -> None:
         """Runs the full check with the new text and puts each problem at its field, or in the summary."""
         names = {s.name for s in flat(fields, state.values)}
-        for problem in problems_after(self.content, self.templates, self.today, {**(others or {}), rel: text}):
+        for problem in problems_after(self.content, self.templates, self.today, {**(others or {}), rel: text},
+                                      self.markdown):
             target = _field_of(problem, f"content/{rel}", lines, names, body_from)
             if target is None:
                 state.general.append(_where(problem, rel))

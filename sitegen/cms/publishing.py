@@ -199,7 +199,7 @@ def _publish(editor: Editor, git: Git, request: Request) -> Response:
     if errors:
         return _form(editor, git, form, errors, [], 400)
     with editor.lock:
-        problems = [str(p) for p in current_problems(editor.content, editor.templates, editor.today)]
+        problems = [str(p) for p in current_problems(editor.content, editor.templates, editor.today, editor.markdown)]
         if problems:
             return _form(editor, git, form, {}, problems, 400)
         result = _commit_and_push(git, form)
