@@ -81,7 +81,7 @@ def main(only: list[str]) -> None:
         checked = time.perf_counter()
         markup.limit_problems(text)
         check_seconds = time.perf_counter() - checked
-        seconds, peak = measure(lambda text=text: (markup._HTML.clear(), markup._REMOVED.clear(), markup._convert(text)))
+        seconds, peak = measure(lambda text=text: markup._convert(text))
         print(f"| {name} | {len(text):,} | {seconds:.2f} (check {check_seconds:.3f}) | {peak:.0f} |", flush=True)
     for name, run in OTHERS.items():
         if only and name not in only:
@@ -123,12 +123,14 @@ def _repeat() -> Callable[[], object]:
     return lambda: _expand(CalendarEvent(data, []), TZ, [])
 
 
-from sitegen.load import MAX_FILE_BYTES  # noqa: E402
+from sitegen.load import MAX_FILE_BYTES, RUAMEL_MAX_CHARS  # noqa: E402
 
 _ITEM = "- question: Vad tycker du om mötet i Gävle, och vad kan bli bättre?\n"
 OTHERS: dict[str, Callable[[], object]] = {
     "YAML 2 MB, libyaml path": _yaml(_ITEM * (MAX_FILE_BYTES // len(_ITEM.encode()))),
-    "YAML 2 MB, ruamel path (a float)": _yaml("- question: 1.5\n" + _ITEM * (MAX_FILE_BYTES // len(_ITEM.encode()) - 1)),
+    "YAML 256 kB, ruamel path (a float)": _yaml("- question: 1.5\n" + _ITEM * (RUAMEL_MAX_CHARS // len(_ITEM) - 1)),
+    "YAML 2 MB, a float (refused)": _yaml("- question: 1.5\n" + _ITEM * (MAX_FILE_BYTES // len(_ITEM.encode()) - 1)),
+    "YAML 2 MB, an error at the end": _yaml(_ITEM * (MAX_FILE_BYTES // len(_ITEM.encode()) - 1) + "- question: a: b\n"),
     "YAML 5,000 nested [ (refused)": _yaml("a: " + "[" * 5000 + "]" * 5000),
     "YAML 100,000 values, flow list": _yaml("a: [" + "1, " * 99_990 + "1]"),
     "repeat: weekly 5 years, 100 except": _repeat(),

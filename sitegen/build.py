@@ -12,20 +12,22 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import engine, renderers
-from .engine import PARALLEL_PAGES, Previous, Session
+from . import renderers
 from .errors import BuildError, Problem
 from .incremental import Inputs, Manifest, digest, files_under, record
+from .memos import Memos
 from .outdir import MARK
+from .parallel import PARALLEL_PAGES
 from .progress import Progress
 from .renderers import Mode
 
-if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them
+if TYPE_CHECKING:  # the heavy modules are imported only by the steps that need them (a no-change build: none)
+    from .engine import Previous, Session
     from .model import SiteModel
     from .render import Context
 
@@ -61,7 +63,7 @@ def resolve_today(today: dt.date | None = None) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
-def _load_site() -> Callable[[Path, dt.date], SiteModel]:
+def _load_site() -> Callable[..., SiteModel]:
     """model.load_site, imported on first use (a no-change build never needs it); replaceable in tests."""
     replaced = globals().get("load_site")
     if replaced is not None:
@@ -77,21 +79,28 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def check(content: Path, today: dt.date | None = None, templates: Path | None = None) -> SiteModel:
+def check(content: Path, today: dt.date | None = None, templates: Path | None = None,
+          memos: Memos | None = None) -> SiteModel:
     """Loads and validates all content without writing anything; raises ContentError.
 
     With `templates`, every output is also rendered in memory (the engine in check mode, without a cache),
-    so broken links and template errors show up here as they would in a build.
+    so broken links and template errors show up here as they would in a build. `memos` are the run's (new
+    unless given: the editor's check shares the preview's converted Markdown).
     """
+    memos = memos or Memos()
     if templates is None:
         from .sources import sanitiser_warnings
 
-        model = _load_site()(content, resolve_today(today))
-        return dataclasses.replace(model, warnings=[*model.warnings, *sanitiser_warnings(model)[0]])
-    session = new_session(Mode.CHECK, content, templates, resolve_today(today), Previous.on_disk(content, None))
+        model = _load_site()(content, resolve_today(today), None, memos)
+        sanitised = sanitiser_warnings(model, None, memos.markdown)[0]
+        return dataclasses.replace(model, warnings=(*model.warnings, *sanitised))
+    from . import engine
+
+    session = new_session(Mode.CHECK, content, templates, resolve_today(today),
+                          engine.Previous.on_disk(content, None), memos=memos)
     outcome = engine.run(session, _load_site())
     assert session.model is not None
-    return dataclasses.replace(session.model, warnings=outcome.warnings)
+    return dataclasses.replace(session.model, warnings=tuple(outcome.warnings))
 
 
 def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
@@ -100,8 +109,10 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
     With `check_only` it runs as `sitegen check` does (the PDF and the search index dry). Raises BuildError or
     ContentError; returns the outputs and the renderers' context.
     """
+    from . import engine
+
     session = new_session(Mode.CHECK if check_only else Mode.BUILD, model.content_dir, templates, model.today,
-                          Previous.on_disk(model.content_dir, None))
+                          engine.Previous.on_disk(model.content_dir, None))
     outcome = engine.run(session, lambda *_args, **_kwargs: model)
     assert outcome.ctx is not None
     return dict(outcome.outputs), outcome.ctx
@@ -109,14 +120,19 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,
                 out: Path | None = None, progress: Progress | None = None, jinja_cache: Any = None,
-                inputs: Inputs | None = None, resources: dict[str, Any] | None = None) -> Session:
-    """A session for one run of the engine."""
+                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None,
+                scratch: Path | None = None) -> Session:
+    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own), temporary
+    files go to `scratch` (the system's temporary folder when None)."""
+    from .engine import Previous, Session
+
     inputs = inputs or Inputs.scan(content, templates, today, (resources or {}).get("scan_memo"))
     if previous is None:
         previous = Previous.on_disk(out, Manifest.load(out)) if out is not None else Previous.on_disk(content, None)
     session = Session(mode, content, templates, today, inputs, previous, registry=renderers.REGISTRY,
                       progress=progress or Progress(), jinja_cache=jinja_cache,
-                      resources=resources or {}, parallel_pages=PARALLEL_PAGES)
+                      resources=resources or {}, memos=memos or Memos(), scratch=scratch,
+                      parallel_pages=PARALLEL_PAGES)
     session.groups = dict(inputs.groups)
     return session
 
@@ -168,12 +184,12 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         return _build(content, out, templates, today, clean, dry_run, progress)
     with locked(out):
         guard(out, content, templates)  # the folder may have changed while this build waited
-        with scratch(out):
-            return _build(content, out, templates, today, clean, dry_run, progress)
+        with scratch(out) as folder:
+            return _build(content, out, templates, today, clean, dry_run, progress, folder)
 
 
 def _build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool,
-           dry_run: bool, progress: Progress | None) -> BuildResult:
+           dry_run: bool, progress: Progress | None, folder: Path | None = None) -> BuildResult:
     started = time.perf_counter()
     today = resolve_today(today)
     inputs = Inputs.scan(content, templates, today)
@@ -181,11 +197,14 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
     nothing = _unchanged(inputs, old, out, started)
     if nothing is not None:
         return nothing
+    from . import engine
+
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
-                          Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, create=not dry_run))
+                          engine.Previous.on_disk(out, old), progress=progress, inputs=inputs,
+                          jinja_cache=_jinja_cache(out, create=not dry_run), scratch=folder)
     session.timings["scan"] = time.perf_counter() - started
-    outcome = engine.run(session, _load_site())
+    with _search_prefilled(session, out, old):
+        outcome = engine.run(session, _load_site())
     written = 0 if dry_run else _publish_session(session, out)
     session.progress.finish()
     if os.environ.get("SITEGEN_TIMINGS"):
@@ -194,6 +213,38 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
     return BuildResult(outcome.pages, len(files), sum(r[1] for r in session.new.files.values()) if not dry_run else 0,
                        time.perf_counter() - started, outcome.warnings, outcome.rendered, written,
                        dict(session.timings), session.new.counts, outcome.reasons)
+
+
+@contextlib.contextmanager
+def _search_prefilled(session: Session, out: Path, old: Manifest | None) -> Iterator[None]:
+    """A build after an edit gives the search index the last build's pages while the content loads.
+
+    Most pages come out as before, so Pagefind (in its own process, on the other core) reads them meanwhile;
+    the search renderer then sends only the pages that came out different (render/pagefind_service.py).
+    """
+    index = _prefilled_index(out, old) if session.mode is Mode.BUILD and old is not None else None
+    if index is not None:
+        session.resources["search_index"] = index
+    try:
+        yield
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _prefilled_index(out: Path, old: Manifest) -> Any:
+    from .render.pagefind_service import Index
+    from .render.search import executable
+    from .renderers import HTML
+
+    program = executable()
+    pages = sorted(unit["outputs"][0] for name, unit in old.units.items()
+                   if name.startswith(f"{HTML}:") and len(unit["outputs"]) == 1)
+    if program is None or not pages or "search" not in old.units:
+        return None
+    index = Index(program)
+    index.prefill(lambda: [(rel, (out / rel).read_bytes()) for rel in pages])
+    return index
 
 
 def _publish_session(session: Session, out: Path) -> int:

@@ -207,13 +207,25 @@ def _entry(listing: Listing, entry: os.DirEntry[str], rel: str, folder: str) -> 
     return "file"
 
 
+def _parts_below(path: Path, root: Path) -> list[str]:
+    """The parts of `path` below `root` (as Path.relative_to gives them), [] when it is not below it.
+
+    First by string (the paths are normalised already): pathlib's own took longer than reading the file.
+    """
+    text, top = os.fspath(path), os.fspath(root)
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    if text.startswith(prefix) and text != prefix:
+        return text[len(prefix):].split(os.sep)
+    return list(path.relative_to(root).parts) if path.is_relative_to(root) else []  # ".", or not below it
+
+
 def _open(path: Path, root: Path | None) -> int:
     """A descriptor for the regular file `path`, opened without following a link anywhere below `root`."""
     flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC
-    parts = path.relative_to(root).parts if root is not None and path.is_relative_to(root) else ()
-    if not parts or not _NOFOLLOW or os.open not in os.supports_dir_fd:
+    parts = _parts_below(path, root) if root is not None else []
+    if root is None or not parts or not _NOFOLLOW or os.open not in os.supports_dir_fd:
         return os.open(path, flags)
-    folder = os.open(root or ".", os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    folder = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     try:
         for part in parts[:-1]:
             inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=folder)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from . import explain, renderers
 from .errors import BuildError, ContentError, Problem
 from .incremental import Fingerprints, Inputs, Manifest, common_fingerprint, digest, page_key, recording
-from .parallel import can_fork, fork_pool, split
+from .memos import Memos
+from .parallel import PARALLEL_PAGES, can_fork, fork_pool, split
 from .progress import Progress
 from .renderers import HTML, Mode, Renderer, Where
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from .render import Context
 
 UNTOUCHED = "Ingenting publicerades; den förra versionen av webbplatsen finns kvar."
-PARALLEL_PAGES = 200  # above this many pages to render, they are split across processes (one per core)
 Plan = list[tuple[str, str, dict[str, Any]]]
 
 
@@ -73,6 +73,8 @@ class Session:
     progress: Progress = field(default_factory=Progress)
     jinja_cache: Any = None  # Jinja's bytecode cache: a folder beside the output, or memory in the preview
     resources: dict[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
+    memos: Memos = field(default_factory=Memos)  # converted Markdown, git history: the preview keeps them between runs
+    scratch: Path | None = None  # the build's folder for temporary files (outdir.scratch); None: the system's
     problems: list[Problem] = field(default_factory=list)  # warnings the stages returned
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -131,11 +133,11 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     from .sources import sanitiser_warnings
 
     memo = session.resources.get("file_memo")
-    model = load_site(session.content, session.today, memo=memo) if memo is not None else \
-        load_site(session.content, session.today)
+    model = load_site(session.content, session.today, memo, session.memos)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
-    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]))
+    sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),
+                                             session.memos.markdown, session.memos.checks)
     session.problems.extend(sanitised)
     session.new = Manifest(session.inputs.total, pages=0,
                            removals={"code": session.inputs.groups["code"], "texts": removals},
@@ -150,8 +152,9 @@ def make_context(session: Session, model: SiteModel) -> Context:
     from .render import Context, environment
 
     templates_exist(session.templates)
-    env = environment(session.templates, session.jinja_cache, model.content_dir)
-    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources)
+    env = environment(session.templates, session.jinja_cache, model.content_dir, session.memos)
+    return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources,
+                   memos=session.memos, scratch=session.scratch)
 
 
 # --- phase: plan ---------------------------------------------------------------------------------------------
@@ -176,11 +179,33 @@ def keep(session: Session, name: str) -> None:
         session.new.files[rel] = old.files[rel]
 
 
-def _identity(render: Callable[..., Any]) -> str:
-    """Which function renders: a renderer replaced at run time (a plug-in, a test) is not the one cached."""
+def _identity(renderer: Renderer) -> str:
+    """Which function renders: a renderer replaced at run time (a plug-in, a test) is not the one cached.
+
+    sitegen's own renderers, as their files define them, are named only: their code is in the "code" input
+    already, and their modules (the calendar's, the PDF's) need not be imported to see that they are reused.
+    """
+    if _as_on_disk(renderer):
+        return f"{renderer.module}:as in sitegen's code"
+    render = renderer.render
     code = getattr(render, "__code__", None)
     body = digest(code.co_code, code.co_filename, str(code.co_firstlineno)) if code is not None else repr(type(render))
     return f"{getattr(render, '__module__', '')}.{getattr(render, '__qualname__', '')}:{body}"
+
+
+def _as_on_disk(renderer: Renderer) -> bool:
+    """A renderer of sitegen's own whose `render` is the function its module's file defines."""
+    import sys
+
+    if not renderer.module.startswith("sitegen."):
+        return False
+    module = sys.modules.get(renderer.module)
+    if module is None:
+        return True  # importing it will run the file as it is on disk
+    render = getattr(module, "render", None)
+    code = getattr(render, "__code__", None)
+    return (code is not None and getattr(render, "__module__", None) == renderer.module
+            and code.co_filename == getattr(module, "__file__", None) and code.co_name == "render")
 
 
 def renderer_parts(session: Session, renderer: Renderer) -> dict[str, str] | None:
@@ -189,7 +214,7 @@ def renderer_parts(session: Session, renderer: Renderer) -> dict[str, str] | Non
     names = sorted(g.value for g in renderer.inputs) if renderer.inputs is not None else sorted(groups)
     if any(g not in groups for g in names):
         return None
-    return {"renderer": digest(renderer.name, _identity(renderer.render)), "code": groups["code"],
+    return {"renderer": digest(renderer.name, _identity(renderer)), "code": groups["code"],
             "epoch": groups["epoch"], **{g: groups[g] for g in names}}
 
 
@@ -339,14 +364,15 @@ class _PagesHtml(Mapping[str, bytes]):
         return len(self._paths)
 
 
-def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool) -> list[Any]:
-    """One renderer in its own process, on a copy of the model sent to it."""
+def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool, memos: Memos,
+                  scratch: Path | None) -> list[Any]:
+    """One renderer in its own process, on a copy of the model (and of the session's `memos`) sent to it."""
     import importlib
 
-    from .render import Context, environment
+    from .render import Context
 
     render = importlib.import_module(module).render
-    return list(render(Context(model, templates, environment(templates, None, model.content_dir), dry=dry)))
+    return list(render(Context(model, templates, dry=dry, memos=memos, scratch=scratch)))
 
 
 def _warm_up(renderer: Renderer) -> None:
@@ -384,7 +410,8 @@ def submit_processes(session: Session, workers: Workers, own: list[Renderer]) ->
     for renderer in own:
         if workers.processes is not None and renderer.name not in workers.futures:
             workers.futures[renderer.name] = workers.processes.submit(
-                _run_renderer, renderer.module, session.model, session.templates, False)
+                _run_renderer, renderer.module, session.model, session.templates, False,
+                session.memos.for_process(), session.scratch)
 
 
 def submit_threads(session: Session, workers: Workers, ctx: Context, beside: list[Renderer]) -> None:
@@ -451,7 +478,8 @@ def make_deferred(session: Session, renderer: Renderer, ctx: Context, processes:
                   ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """A deferred renderer made for real (in `processes` when given): its outputs and its unit for the build state."""
     if processes is not None:
-        step = processes.submit(_run_renderer, renderer.module, ctx.model, session.templates, False).result
+        step = processes.submit(_run_renderer, renderer.module, ctx.model, session.templates, False,
+                                session.memos.for_process(), ctx.scratch).result
     else:
         step = functools.partial(_made, renderer, ctx)
     made = template_errors(step, session.templates)
@@ -513,7 +541,8 @@ def check_links(session: Session, outputs: Mapping[str, bytes]) -> None:
     from .sources import markdown_texts
 
     assert session.model is not None
-    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"))
+    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"),
+                     session.memos.checks)
     if any(p.severity == "fel" for p in problems):
         raise ContentError([*problems, *session.problems])
     session.problems.extend(problems)

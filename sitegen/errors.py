@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -57,15 +56,21 @@ class BuildError(SitegenError):
     """The build itself failed (a template, a renderer or the file system), not the content."""
 
 
-@lru_cache(maxsize=256)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
-
-
 def display_path(path: Path, root: Path) -> str:
-    """The path as the coordinator knows it: relative to the project, with forward slashes."""
-    try:  # folders are resolved once each: a site of a thousand pages has only a few
-        return (_resolved(path.parent) / path.name).relative_to(_resolved(root).parent).as_posix()
+    """The path as the coordinator knows it: relative to the project, with forward slashes.
+
+    A path inside `root` is named from the folder's own name without asking the file system (links inside
+    content/ are refused anyway, sitegen/contentfs.py); only another path, or a `root` that is itself a link
+    or "..", is resolved.
+    """
+    try:
+        inside = path.relative_to(root)
+    except ValueError:
+        inside = None
+    if inside is not None and ".." not in inside.parts and root.name not in ("", ".", "..") and not root.is_symlink():
+        return (Path(root.name) / inside).as_posix()
+    try:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve().parent).as_posix()
     except ValueError:
         return path.as_posix()
 

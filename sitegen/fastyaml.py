@@ -11,7 +11,7 @@ also words the error messages.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 Loc = tuple[str | int, ...]
 
@@ -25,8 +25,24 @@ _FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 MAX_DEPTH = 20  # lists and fields inside each other; the deepest real content file needs five
 
 
+class Declined(NamedTuple):
+    """Why the fast path left a text to ruamel: the first thing in it this module does not read, and its line."""
+
+    line: int | None  # 1-based, with the caller's line offset
+    kind: str  # "tab", "number", "special" (anchor, alias, tag, complex key), "duplicate", "document", "error"
+    value: str = ""  # the value, key or libyaml's own words
+    context: int | None = None  # for an error: the line where what it is in began (an opening quote), if known
+
+
 class _Fallback(Exception):
-    pass
+    def __init__(self, event: Any = None, kind: str = "special", value: str = "") -> None:
+        super().__init__(kind)
+        mark = getattr(event, "start_mark", None)
+        self.line = int(mark.line) + 1 if mark is not None else None
+        self.kind, self.value = kind, value
+
+    def declined(self, offset: int) -> Declined:
+        return Declined(self.line + offset if self.line is not None else None, self.kind, self.value)
 
 
 class TooDeep(Exception):
@@ -76,7 +92,7 @@ def _tag(value: str) -> str:
 
 def _scalar(event: Any) -> Any:
     if event.anchor is not None or event.tag is not None:
-        raise _Fallback
+        raise _Fallback(event)
     value: str = event.value
     if event.style:  # quoted or block: always text (plain is "")
         return value
@@ -91,40 +107,59 @@ def _scalar(event: Any) -> Any:
         return value[0] in "tT"
     if tag == "int" and _PLAIN_INT.match(value):
         return int(value)
-    raise _Fallback  # floats, octal, underscores, merge keys: ruamel knows best
+    # floats, octal, underscores, merge keys: ruamel knows best
+    raise _Fallback(event, "number" if tag in ("float", "int") else "special", value)
 
 
 def parse(text: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]] | None:
     """(data, lines) as load.parse_yaml gives them, or None when ruamel must read the text."""
+    result = read(text, line_offset)
+    return None if isinstance(result, Declined) else result
+
+
+def read(text: str, line_offset: int = 0) -> tuple[Any, dict[Loc, int]] | Declined:
+    """(data, lines) as load.parse_yaml gives them, or why ruamel must read the text instead."""
     try:
         import yaml
         from yaml import CSafeLoader
     except ImportError:
-        return None
-    if "\t" in text:
-        return None  # libyaml accepts some tabs that ruamel (rightly) rejects with a message we explain
-    lines: dict[Loc, int] = {(): 1 + line_offset}
+        return Declined(None, "special")
+    if "\t" in text:  # libyaml accepts some tabs that ruamel (rightly) rejects with a message we explain
+        return Declined(text[: text.index("\t")].count("\n") + 1 + line_offset, "tab")
     loader = CSafeLoader(text)
     try:
-        events = _events(loader)
-        if type(next(events)).__name__ != "StreamStartEvent":
-            return None
-        first = next(events)
-        if isinstance(first, yaml.StreamEndEvent):
-            return None, lines
-        if not isinstance(first, yaml.DocumentStartEvent) or first.explicit or first.version or first.tags:
-            return None
-        data = _node(next(events), events, (), lines, line_offset, 0)
-        if not isinstance(next(events), yaml.DocumentEndEvent) or not isinstance(next(events), yaml.StreamEndEvent):
-            return None
-        return data, lines
+        return _document(loader, _events(loader), line_offset)
     except yaml.YAMLError as exc:
         _raise_if_deep(exc, line_offset)
-        return None
-    except (_Fallback, StopIteration, RecursionError):
-        return None
+        lines = [int(m.line) + 1 + line_offset if m is not None else None
+                 for m in (getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None))]
+        return Declined(lines[0] or lines[1], "error", str(getattr(exc, "problem", "") or exc), lines[1])
+    except _Fallback as exc:
+        return exc.declined(line_offset)
+    except (StopIteration, RecursionError):
+        return Declined(None, "document")
     finally:
         loader.dispose()
+
+
+def _document(loader: Any, events: Any, line_offset: int) -> tuple[Any, dict[Loc, int]] | Declined:
+    import yaml
+
+    lines: dict[Loc, int] = {(): 1 + line_offset}
+    if type(next(events)).__name__ != "StreamStartEvent":
+        return Declined(None, "document")
+    first = next(events)
+    if isinstance(first, yaml.StreamEndEvent):
+        return None, lines
+    if not isinstance(first, yaml.DocumentStartEvent) or first.explicit or first.version or first.tags:
+        return _Fallback(first, "document").declined(line_offset)
+    data = _node(next(events), events, (), lines, line_offset, 0)
+    if not isinstance(next(events), yaml.DocumentEndEvent):
+        return Declined(None, "document")
+    end = next(events)
+    if not isinstance(end, yaml.StreamEndEvent):
+        return _Fallback(end, "document").declined(line_offset)
+    return data, lines
 
 
 def _raise_if_deep(exc: Exception, offset: int) -> None:
@@ -164,7 +199,7 @@ def check_depth(text: str, line_offset: int = 0) -> None:
 
 def _line(event: Any) -> int:
     if event.start_mark is None:
-        raise _Fallback
+        raise _Fallback(event)
     return int(event.start_mark.line) + 1
 
 
@@ -182,22 +217,22 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int,
         raise TooDeep(_line(event) + offset)
     if isinstance(event, yaml.MappingStartEvent):
         if event.anchor is not None or event.tag is not None:
-            raise _Fallback
+            raise _Fallback(event)
         out: dict[str, Any] = {}
         while True:
             key_event = next(events)
             if isinstance(key_event, yaml.MappingEndEvent):
                 return out
             if not isinstance(key_event, yaml.ScalarEvent):
-                raise _Fallback  # a complex key
+                raise _Fallback(key_event)  # a complex key
             key = str(_scalar(key_event))
             if key in out:
-                raise _Fallback  # duplicate key: ruamel words the error
+                raise _Fallback(key_event, "duplicate", key)  # ruamel words the error
             lines[(*loc, key)] = _line(key_event) + offset
             out[key] = _node(next(events), events, (*loc, key), lines, offset, depth + 1)
     if isinstance(event, yaml.SequenceStartEvent):
         if event.anchor is not None or event.tag is not None:
-            raise _Fallback
+            raise _Fallback(event)
         items: list[Any] = []
         while True:
             item_event = next(events)
@@ -206,4 +241,4 @@ def _node(event: Any, events: Any, loc: Loc, lines: dict[Loc, int], offset: int,
             index = len(items)
             lines[(*loc, index)] = _line(item_event) + offset
             items.append(_node(item_event, events, (*loc, index), lines, offset, depth + 1))
-    raise _Fallback  # an alias, or anything else unexpected
+    raise _Fallback(event)  # an alias, or anything else unexpected

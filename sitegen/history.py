@@ -15,15 +15,15 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from . import contentfs
 from .contents import BY_GROUP, Input, history_paths
 from .dates import TZ
 from .errors import Problem
+from .memos import LastOne
 
 EVENTS_DIR = BY_GROUP[Input.EVENTS].folder or "events"
 DATA_FILES = history_paths()  # the event data the calendar is made of (sitegen/contents.py)
@@ -160,10 +160,15 @@ def _record(history: History, latest: dict[str, str], event_id: str, fingerprint
     latest[event_id] = fingerprint
 
 
-def load(content_dir: Path, today: dt.date) -> History:
-    """The history of the calendar data in `content_dir`, from git when the folder is in a git work tree."""
+def load(content_dir: Path, today: dt.date, memo: LastOne[History] | None = None) -> History:
+    """The history of the calendar data in `content_dir`, from git when the folder is in a git work tree.
+
+    The feeds, the PDF and the pages of one run all ask: with the session's `memo` the history is read once, and
+    again only when the content's state changed (the preview keeps the memo between its runs).
+    """
     use_git = not os.environ.get(NO_HISTORY_ENV)
-    return _load(content_dir.resolve(), today, use_git, _state(content_dir) if use_git else ())
+    key = (content_dir.resolve(), today, use_git, _state(content_dir) if use_git else ())
+    return memo.get(key, lambda: _load(*key)) if memo is not None else _load(*key)
 
 
 def _state(content_dir: Path) -> tuple[object, ...]:
@@ -180,7 +185,6 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-@cache  # the feeds, the PDF and the pages of one build all ask
 def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object, ...]) -> History:
     history = History(_midnight(today))
     top = _git(content_dir, "rev-parse", "--show-toplevel") if use_git else None
@@ -209,7 +213,7 @@ def _load(content_dir: Path, today: dt.date, use_git: bool, state: tuple[object,
     return history
 
 
-def removed_events(content_dir: Path, today: dt.date) -> list[Problem]:
+def removed_events(content_dir: Path, today: dt.date, memo: LastOne[History] | None = None) -> list[Problem]:
     """A warning for each event of the last commit that no events file has any more.
 
     A deleted event vanishes from every page and from subscribers' calendars without a word; cancelling it
@@ -221,7 +225,7 @@ def removed_events(content_dir: Path, today: dt.date) -> list[Problem]:
                     "ur prenumeranternas kalendrar, utan att någon får veta att den är inställd. Lägg tillbaka den och "
                     "skriv cancelled: true i stället. Har du bytt dess id: byt tillbaka, ett id får aldrig ändras. "
                     "(Var den ett test som aldrig skulle publiceras kan du strunta i varningen.)", "varning")
-            for event_id, path in sorted(load(content_dir, today).removed.items())]
+            for event_id, path in sorted(load(content_dir, today, memo).removed.items())]
 
 
 def _data_changed(root: Path, paths: list[str], edited: dt.datetime) -> dt.datetime | None:
@@ -268,7 +272,7 @@ def file_dates(content_dir: Path, today: dt.date) -> dict[str, dt.date]:
     return dates
 
 
-def newest(dates: dict[str, dt.date], sources: Iterable[str], today: dt.date) -> dt.date:
+def newest(dates: Mapping[str, dt.date], sources: Iterable[str], today: dt.date) -> dt.date:
     """The latest change among `sources`; the build's today when none of them has a history."""
     found = [dates[s] for s in sources if s in dates]
     return max(found) if found else today

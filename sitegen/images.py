@@ -6,7 +6,6 @@ in the HTML let the browser keep the image's place while it loads, so the text d
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -19,12 +18,6 @@ class Unreadable(ValueError):
 
 def read_size(path: Path) -> tuple[int, int]:
     """(width, height) in pixels from the file's header; raises Unreadable."""
-    stat = path.stat()
-    return _size(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=1024)  # keyed by the file's time and size, so an edited image is read again
-def _size(path: Path, _mtime: int, _bytes: int) -> tuple[int, int]:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -37,12 +30,26 @@ def _size(path: Path, _mtime: int, _bytes: int) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def size_of(content_dir: Path, src: str) -> tuple[int, int] | None:
-    """The size of the image `src` ("/files/bild.png") in `content_dir`, or None when it cannot be read."""
+def size_of(content_dir: Path, src: str, memo: dict[tuple[str, int, int], tuple[int, int] | None] | None = None
+            ) -> tuple[int, int] | None:
+    """The size of the image `src` ("/files/bild.png") in `content_dir`, or None when it cannot be read.
+
+    With `memo` (the session's), an image shown on many pages is read once while its time and size stay the same.
+    """
     if not src.startswith(PREFIX):
         return None
     path = content_dir / "files" / src[len(PREFIX):]
     try:
-        return read_size(path) if path.is_file() else None
-    except (Unreadable, OSError):
+        stat = path.stat()
+    except OSError:
         return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if memo is not None and key in memo:
+        return memo[key]
+    try:
+        size = read_size(path) if path.is_file() else None
+    except (Unreadable, OSError):
+        size = None
+    if memo is not None:
+        memo[key] = size
+    return size

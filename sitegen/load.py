@@ -21,6 +21,7 @@ from . import contentfs, yamlhints
 from .errors import Problem, display_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+RUAMEL_MAX_CHARS = 256 * 1024  # the slow reader's share: a few seconds at most (benchmarks/limits.py)
 MAX_NODES = 100_000  # values in one file after aliases are expanded; stops a "billion laughs" file
 _TAG_PROBLEM = "sitegen: explicit tag"
 
@@ -259,18 +260,60 @@ def parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Any, dict[Lo
 
     Plain documents are read by libyaml's C parser (fastyaml.py), which gives the same data and lines as
     ruamel.yaml at a fraction of the time; anything it does not handle exactly as ruamel would (anchors,
-    tags, floats, errors, …) is read by ruamel, whose messages we explain in Swedish.
+    tags, floats, errors, …) is read by ruamel, whose messages we explain in Swedish. ruamel reads about
+    100 kB a second, so a file over RUAMEL_MAX_CHARS is not given to it whole (see `_too_slow`).
     """
     from . import fastyaml
 
     try:
-        fast = fastyaml.parse(text, line_offset)
-        if fast is not None:
+        fast = fastyaml.read(text, line_offset)
+        if not isinstance(fast, fastyaml.Declined):
             return fast
         fastyaml.check_depth(text, line_offset)  # before ruamel, which takes minutes over deep nesting
     except fastyaml.TooDeep as exc:
         raise LoadFailed(Problem(name, exc.line, None, _too_deep())) from None
+    if len(text) > RUAMEL_MAX_CHARS:
+        raise LoadFailed(_too_slow(text, name, line_offset, fast))
     return _parse_yaml_ruamel(text, name, line_offset)
+
+
+def _too_slow(text: str, name: str, line_offset: int, declined: Any) -> Problem:
+    """The problem of a big file only ruamel could read: its error worded as for a small file, or what to change.
+
+    A syntax error is worded by ruamel as in a small file; anything else gets advice on the line that needs ruamel.
+    """
+    line = declined.line
+    if declined.kind == "duplicate":
+        return Problem(name, line, None, f"Fältet ”{declined.value}” står två gånger i samma post. Ta bort det ena.")
+    if declined.kind == "error" and line is not None:
+        return _error_in_big_file(text, name, line_offset, declined)
+    what = {"tab": "ett tabbtecken. Byt tabbtecknen mot mellanslag",
+            "number": f"värdet ”{declined.value}”, som läses som ett decimaltal eller ett annat slags tal. Sätt "
+                      "det inom citattecken om det är text",
+            }.get(declined.kind, "ett YAML-tecken för ankare (&), hänvisning (*), tagg (!) eller flera dokument "
+                                 "(---). Skriv värdet ut i stället")
+    return Problem(name, line, None, f"Filen är stor ({len(text.encode()) // 1024} kB), och så stora filer läses "
+                   f"bara om de är skrivna enkelt. Raden har {what}, eller dela upp filen i mindre filer.")
+
+
+def _error_in_big_file(text: str, name: str, line_offset: int, declined: Any) -> Problem:
+    """A syntax error in a big file, worded by ruamel reading only the top-level entry it is in, up to the line after.
+
+    The entry begins at the last line that starts in the first column, at or above where the error (or the
+    quote or bracket it is in) began; if that small part reads without the error, libyaml's line is named.
+    """
+    rows = text.split("\n")
+    end = declined.line - line_offset  # 1-based line of the error within `text`
+    first = min(end, declined.context - line_offset if declined.context else end) - 1
+    start = next((i for i in range(min(first, len(rows) - 1), -1, -1) if rows[i][:1] not in ("", " ", "#")), 0)
+    part = "\n".join(rows[start:end + 1])
+    if len(part) <= RUAMEL_MAX_CHARS:
+        try:
+            _parse_yaml_ruamel(part, name, line_offset + start)
+        except LoadFailed as exc:
+            return exc.problem
+    return Problem(name, declined.line, None, "Filen går inte att läsa som YAML. Kontrollera indrag, kolon och "
+                   "citattecken på raden.")
 
 
 def load_yaml(path: Path, root: Path) -> Document:

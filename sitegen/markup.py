@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
@@ -16,6 +15,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+
+from .memos import MarkdownMemo, Removed
 
 _TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
          "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -188,22 +189,8 @@ def _is_plain_prose(text: str) -> bool:
             and not re.match(r"\d+[.)]", text))
 
 
-# Each text's sanitised HTML and what the sanitiser removed from it, worked out once per process by one
-# Markdown conversion: the sanitiser report and the pages read the same result. A footer, an association's
-# description or a repeated event's text is converted once however often it is shown.
-_HTML: dict[str, str] = {}
-_REMOVED: dict[str, list[tuple[str, str]]] = {}
-_MEMO_LIMIT = 50_000  # a long preview session must not grow without end
-
-
-def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[text] = value
-
-
-def _convert(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """(sanitised HTML, what sanitising removed) of one non-empty text, remembered for the next call."""
+def _convert(text: str) -> tuple[str, Removed]:
+    """(sanitised HTML, what sanitising removed) of one non-empty text."""
     if _is_plain_prose(text):
         return f"<p>{text}</p>", []
     raw = _markdown(text)
@@ -216,9 +203,18 @@ def _convert(text: str) -> tuple[str, list[tuple[str, str]]]:
         parser.feed(raw)
         parser.close()
         found = [*(( f"{UNCLOSED}{name}", f"<{name}") for name in _unclosed(raw)), *parser.found]
-    _remember(_HTML, text, html)
-    _remember(_REMOVED, text, found)
     return html, found
+
+
+def _converted(text: str, memo: MarkdownMemo | None) -> tuple[str, Removed]:
+    """_convert(text), looked up in and kept in the session's `memo` when there is one."""
+    if memo is None:
+        return _convert(text)
+    found = memo.get(text)
+    if found is None:
+        found = _convert(text)
+        memo.put(text, *found)
+    return found
 
 
 # Elements whose content a browser does not read as ordinary HTML (raw text, templates, foreign content) or that the
@@ -261,43 +257,39 @@ def add_sizes(html: str, size_of: Callable[[str], tuple[int, int] | None]) -> st
     return _IMG.sub(sized, html)
 
 
-def to_html(text: str | None) -> str:
-    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames."""
-    if not text:
-        return ""
-    html = _HTML.get(text)
-    return html if html is not None else _convert(text)[0]
+def to_html(text: str | None, memo: MarkdownMemo | None = None) -> str:
+    """Markdown (tables, lists, heading anchors) rendered and sanitised: no scripts, styles or frames.
+
+    With `memo` (the session's), a text converted before in the run is not converted again.
+    """
+    return _converted(text, memo)[0] if text else ""
 
 
-def removed(text: str | None) -> list[tuple[str, str]]:
+def removed(text: str | None, memo: MarkdownMemo | None = None) -> Removed:
     """What sanitising `text` removes: (Swedish description, text to look for in the source), in order."""
-    if not text:
-        return []
-    found = _REMOVED.get(text)
-    return found if found is not None else _convert(text)[1]
+    return _converted(text, memo)[1] if text else []
 
 
 # Below this many texts to convert, converting in this process is faster than starting workers.
 PARALLEL_TEXTS = 150
 
 
-def _convert_all(texts: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+def _convert_all(texts: list[str]) -> list[tuple[str, Removed]]:
     return [_convert(text) for text in texts]
 
 
-def prepare(texts: Iterable[str]) -> None:
-    """Converts every text not yet converted, on all cores when there are many (a cold build of a big site)."""
+def prepare(texts: Iterable[str], memo: MarkdownMemo) -> None:
+    """Converts into `memo` every text it does not hold yet, on all cores when there are many (a cold build)."""
     from .parallel import split
 
-    todo = sorted({text for text in texts if text and text not in _HTML and not _is_plain_prose(text)})
+    todo = sorted({text for text in texts if text and text not in memo and not _is_plain_prose(text)})
     for text, (html, found) in zip(todo, split(todo, _convert_all, at_least=PARALLEL_TEXTS), strict=True):
-        _remember(_HTML, text, html)
-        _remember(_REMOVED, text, found)
+        memo.put(text, html, found)
 
 
-def to_inline_html(text: str | None) -> str:
+def to_inline_html(text: str | None, memo: MarkdownMemo | None = None) -> str:
     """Markdown for one short line: the paragraph wrapper removed."""
-    html = to_html(text).strip()
+    html = to_html(text, memo).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -20,6 +22,7 @@ from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
+from .memos import Memo, Memos
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
 EXTRA_PLACES = ("Digitalt", "Hela länet")
@@ -29,6 +32,9 @@ _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
 DIRECTORY_FILTERS = ("kommun", "malgrupp")  # /foreningar/kommun/<kommun>/, /foreningar/malgrupp/<målgrupp>/
 M = TypeVar("M", bound=BaseModel)
+
+if TYPE_CHECKING:
+    from .sources import MarkdownText
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class Occurrence:
         return (self.first_day, minute, self.event.id)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class CalendarEvent:
     """A checked event with its organizers resolved and its repeats expanded."""
 
@@ -114,9 +120,13 @@ class CalendarEvent:
         return self.data.source
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteModel:
-    """Everything a renderer may show, checked and cross-referenced."""
+    """Everything a renderer may show, checked and cross-referenced; frozen: nothing changes it once it is checked.
+
+    What it works out from its fields (occurrences, upcoming …) is remembered on first use (cached_property
+    writes the instance's __dict__, which a frozen dataclass allows).
+    """
 
     content_dir: Path
     site: schema.Site
@@ -130,8 +140,15 @@ class SiteModel:
     definitions: list[schema.Definition]
     files: list[str]
     today: dt.date
-    warnings: list[Problem] = field(default_factory=list)
-    changed: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
+    warnings: tuple[Problem, ...] = ()  # what the checks found that does not stop a build
+    changed: Mapping[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
+
+    @cached_property
+    def markdown_texts(self) -> tuple[MarkdownText, ...]:
+        """Every Markdown text of the site with its file, line and page (sitegen/sources.py), listed once."""
+        from .sources import list_texts
+
+        return tuple(list_texts(self))
 
     @cached_property
     def occurrences(self) -> list[Occurrence]:
@@ -172,6 +189,19 @@ class SiteModel:
                 by_id.setdefault(association_id, []).append(event)
         return by_id
 
+    @cached_property
+    def image_sizes(self) -> dict[str, tuple[int, int]]:
+        """Width and height of each image in content/files/, by its address ("/files/karta.png")."""
+        from .images import FORMATS, PREFIX, size_of
+
+        sizes = {PREFIX + name: size_of(self.content_dir, PREFIX + name) for name in self.files
+                 if Path(name).suffix.lower() in FORMATS}
+        return {src: size for src, size in sizes.items() if size is not None}
+
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """An image's width and height for its <img>; a page template's model notes that the page shows it."""
+        return self.image_sizes.get(src)
+
     def association(self, association_id: str) -> schema.Association:
         return next(a for a in self.associations if a.id == association_id)
 
@@ -196,8 +226,8 @@ class FileMemo:
     size or modification time changed. Its problems are kept with it and reported again on every run."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str, int, int], tuple[object, list[Problem]]] = {}
-        self._used: set[tuple[str, str, int, int]] = set()
+        self._entries: dict[tuple[object, ...], tuple[object, list[Problem]]] = {}
+        self._used: set[tuple[object, ...]] = set()
 
     def remember(self, kind: str, path: Path, make: Callable[[Path], T], problems: list[Problem]) -> T:
         try:
@@ -214,6 +244,14 @@ class FileMemo:
         made = make(path)
         self._entries[key] = (made, problems[before:])
         return made
+
+    def attachment(self, path: Path, info: os.stat_result, check: Callable[[], list[str]]) -> list[str]:
+        """check()'s answer for an attachment, kept while its size, time and inode (not followed: lstat) stay."""
+        key = ("attachment", str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+        self._used.add(key)
+        if key not in self._entries:
+            self._entries[key] = (check(), [])
+        return self._entries[key][0]  # type: ignore[return-value]
 
     def forget_unused(self) -> None:
         """Drops what this run did not ask for (old versions of files), so a long preview does not grow."""
@@ -273,23 +311,44 @@ class _Loader:
                                          f"”{stem.lower()}.md”, eller flytta den till content/files/ om den "
                                          "är en bilaga."))
 
+    def site(self) -> schema.Site | None:
+        """content/site.yaml, checked; None (with an error) when it is missing or wrong."""
+        name = path_of(Input.SITE)
+        there = self.present(name)
+        if not there and name not in self.unreadable:
+            self.problems.append(Problem(display_path(self.dir / name, self.dir), None, None,
+                                         "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
+        return self.once("site", self.dir / name, self._site) if there else None
+
+    def _site(self, path: Path) -> schema.Site | None:
+        doc = self.doc(path)
+        return check_mapping(doc, schema.Site, self.problems) if doc else None
+
     def data_list(self, name: str, model: type[M]) -> list[M]:
-        path = self.dir / name
         if not self.present(name):
             return []
+        entries, raw_ids = self.once(f"list:{model.__name__}", self.dir / name,
+                                     functools.partial(self._data_list, model))
+        if raw_ids is None:
+            self.unreadable.add(name)
+        else:
+            self.raw_ids[name] = raw_ids
+        return entries
+
+    def _data_list(self, model: type[M], path: Path) -> tuple[list[M], set[str] | None]:
+        """The entries of a list file, and the ids written in it (None when the file is no list)."""
         doc = self.doc(path)
         if doc is None or not isinstance(doc.data, list):
-            self.unreadable.add(name)
-        if doc and isinstance(doc.data, list):
-            self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
-        return check_list(doc, model, self.problems) if doc else []
+            return (check_list(doc, model, self.problems) if doc else []), None
+        raw_ids = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
+        return check_list(doc, model, self.problems), raw_ids
 
     def attachments(self) -> list[str]:
         """The files of content/files/ that may be published (attachments.py); an error for each of the others."""
         names = []
         for name in self.listing.files_below(contentfs.ATTACHMENTS):
             path = self.dir / contentfs.ATTACHMENTS / name
-            found = _attachment_problems(path, self.dir, name)
+            found = _attachment_problems(path, self.dir, name, self.memo)
             self.problems += [Problem(display_path(path, self.dir), None, None, message) for message in found]
             if not found:
                 names.append(name)
@@ -500,8 +559,12 @@ def _check_deadline(data: schema.Event, problems: list[Problem]) -> None:
 
 
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
-                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
-    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
+                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None, memo: Memo | None = None
+                 ) -> list[CalendarEvent]:
+    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all.
+
+    With `memo` (the preview's), an event unchanged since the last run is not checked or expanded again.
+    """
     by_id = {a.id: a for a in associations}
     for association in associations:
         if association.id in DIRECTORY_FILTERS:
@@ -513,57 +576,75 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                          "municipalities", problems)
     events = []
     for data in raw_events:
-        file = data.source[0]
-        _check_place(data.municipality, site, file, data.line_of("municipality"), "municipality", problems)
-        organizers = []
-        for index, org in enumerate(data.organizers):
-            if org in by_id:
-                organizers.append(by_id[org])
-            elif invalid_ids is not None and org not in invalid_ids:
-                problems.append(Problem(file, data.line_of(f"organizers.{index}"), "organizers",
-                                        f"Det finns ingen förening med id ”{org}” i associations.yaml."
-                                        f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
-        event = CalendarEvent(data, organizers)
-        _expand(event, tz, problems)
-        _check_deadline(data, problems)
+        organizers = _organizers(data, by_id, invalid_ids, problems)
+        if memo is None:
+            events.append(_calendar_event(data, organizers, site, tz, problems))
+            continue
+        # An event equal to one of the last run (its file not read again, or read again with this entry as it
+        # was) is the very same object as then, so what depends on it is known to be unchanged too.
+        event, found = memo.same(("event", data.source[0], data.id), (data, site, *organizers),
+                                 functools.partial(_event_alone, data, organizers, site, tz))
         events.append(event)
+        problems += found
     return events
 
 
-_CHECKED: dict[tuple[str, int, int, int], list[str]] = {}  # attachments already checked, by path and stat
+def _organizers(data: schema.Event, by_id: dict[str, schema.Association], invalid_ids: set[str] | None,
+                problems: list[Problem]) -> list[schema.Association]:
+    """The event's organizers; an error for each id no association has (unless associations.yaml is broken)."""
+    organizers = []
+    for index, org in enumerate(data.organizers):
+        if org in by_id:
+            organizers.append(by_id[org])
+        elif invalid_ids is not None and org not in invalid_ids:
+            problems.append(Problem(data.source[0], data.line_of(f"organizers.{index}"), "organizers",
+                                    f"Det finns ingen förening med id ”{org}” i associations.yaml."
+                                    f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
+    return organizers
 
 
-def _attachment_problems(path: Path, content_dir: Path, name: str) -> list[str]:
-    """The attachment rules for one file, read without following links; remembered while the file is unchanged."""
+def _calendar_event(data: schema.Event, organizers: list[schema.Association], site: schema.Site, tz: ZoneInfo,
+                    problems: list[Problem]) -> CalendarEvent:
+    """One checked event with its occurrences: its place, its times and its registration deadline checked."""
+    _check_place(data.municipality, site, data.source[0], data.line_of("municipality"), "municipality", problems)
+    event = CalendarEvent(data, organizers)
+    _expand(event, tz, problems)
+    _check_deadline(data, problems)
+    return event
+
+
+def _event_alone(data: schema.Event, organizers: list[schema.Association], site: schema.Site, tz: ZoneInfo
+                 ) -> tuple[CalendarEvent, list[Problem]]:
+    problems: list[Problem] = []
+    return _calendar_event(data, organizers, site, tz, problems), problems
+
+
+def _attachment_problems(path: Path, content_dir: Path, name: str, memo: FileMemo | None) -> list[str]:
+    """The attachment rules for one file, read without following links; with the preview's `memo`, remembered
+    while the file is unchanged."""
     try:
         info = os.lstat(path)
-        key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-        if key not in _CHECKED:
-            data = contentfs.read_bytes(path, content_dir, attachments.MAX_BYTES)
-            if len(_CHECKED) > 10_000:
-                _CHECKED.clear()
-            _CHECKED[key] = attachments.check_attachment(name, data)
-        return _CHECKED[key]
+
+        def check() -> list[str]:
+            return attachments.check_attachment(name, contentfs.read_bytes(path, content_dir, attachments.MAX_BYTES))
+
+        return memo.attachment(path, info, check) if memo is not None else check()
     except contentfs.TooLarge as exc:
         return attachments.name_problems(name) or [attachments.size_problem(exc.size) or ""]
     except (contentfs.UnsafeFile, OSError) as exc:
         return [str(exc)]
 
 
-def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -> SiteModel:
+def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None, memos: Memos | None = None
+              ) -> SiteModel:
     """Loads and checks all content; raises ContentError with every problem found.
 
-    With `memo` (the preview's), a file unchanged since the last run is not read or checked again.
+    With `memo` (the preview's), a file unchanged since the last run is not read or checked again; `memos` are
+    the session's (the git history is read once for the whole run).
     """
     loader = _Loader(content_dir, memo)
     problems = loader.problems
-    site_path = content_dir / path_of(Input.SITE)
-    site_there = loader.present(path_of(Input.SITE))
-    site_doc = loader.doc(site_path) if site_there else None
-    if not site_there and path_of(Input.SITE) not in loader.unreadable:
-        problems.append(Problem(display_path(site_path, content_dir), None, None,
-                                "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
-    site = check_mapping(site_doc, schema.Site, problems) if site_doc else None
+    site = loader.site()
     pages = loader.pages()
     news = loader.news()
     associations = loader.data_list(path_of(Input.ASSOCIATIONS), schema.Association)
@@ -578,7 +659,9 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -
     check_unique(laws, "id", "Id:t", problems)
     associations_file = path_of(Input.ASSOCIATIONS)
     invalid_ids = None if associations_file in loader.unreadable else loader.raw_ids.get(associations_file, set())
-    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
+    memos = memos or Memos()
+    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids,
+                          memos.checks) if site else []
     problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
     problems += review.check_laws(laws, today)
     if memo is not None:
@@ -587,22 +670,22 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None) -
         raise ContentError(problems)
     model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                       definitions, attachment_names, today)
-    return _checked(model, problems, content_dir, today)
+    return _checked(model, problems, content_dir, today, memos)
 
 
-def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date) -> SiteModel:
+def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date, memos: Memos) -> SiteModel:
     """The model after the rules that read all of it; raises ContentError when there is an error."""
     from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
 
-    limited = limit_problems(model)
+    limited = limit_problems(model, memos.checks)
     if limited:  # nothing below may convert a text that would take minutes
         raise ContentError([*problems, *limited])
     from .rules import check_site  # headings, links, images: what the accessibility gates would reject
 
-    problems += check_site(model)
-    problems += removed_events(content_dir, today)  # an event deleted instead of cancelled
+    problems += check_site(model, memos.checks)
+    problems += removed_events(content_dir, today, memos.history)  # an event deleted instead of cancelled
     if any(p.severity == "fel" for p in problems):
         raise ContentError(problems)
-    model.warnings = [p for p in problems if p.severity != "fel"]
-    model.changed = file_dates(content_dir, today)
-    return model
+    # The checked model, made once and never changed after: its warnings and the files' dates go in as it is made.
+    return dataclasses.replace(model, warnings=tuple(p for p in problems if p.severity != "fel"),
+                               changed=file_dates(content_dir, today))

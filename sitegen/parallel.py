@@ -18,13 +18,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+PARALLEL_PAGES = 200  # above this many pages to render, they are split across processes (one per core)
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
 
 
-@functools.cache
+@functools.cache  # no run's state: libc's function, the same for the life of the process (tests/test_state.py)
 def _prctl() -> Any:
     """libc's prctl, looked up in the parent: a child forked from a threaded process should not load libraries."""
     if sys.platform != "linux":

@@ -7,8 +7,11 @@ tables and dates. Each message is Swedish, on the Markdown file's own line, and 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +21,7 @@ from . import images
 from .errors import Problem
 
 if TYPE_CHECKING:
+    from .memos import Memo
     from .model import SiteModel
     from .schema import Model
     from .sources import MarkdownText
@@ -31,7 +35,12 @@ _ATX = re.compile(r"^(#{1,6})(.*?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)(?:</h[1-6]>|$)", re.IGNORECASE)
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|[^\s)]*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_HTML_LINK = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE)
+_HTML_LINK = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+# [text][name] and [text][]; a lone [text] is a link only when a definition [text]: target exists.
+_REFERENCE_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\[([^\[\]]*)\]")
+_SHORTCUT_LINK = re.compile(r"(!?)\[([^\[\]]+)\](?![\[(:])")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]*)")
 _TAG = re.compile(r"<[^>]*>")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 CAPTION = re.compile(r"^Tabell:\s*(\S.*)$")
@@ -57,16 +66,7 @@ class Heading:
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """_scan of one text, worked out once for all the rules (remembered for the last text)."""
-    global _LAST
-    last = _LAST  # one tuple, replaced whole: a second thread never sees a text with another text's lines
-    if last[0] != text:
-        last = _LAST = (text, list(_scan(text)))
-    return last[1]
-
-
-_LAST: tuple[str, list[tuple[int, str]]] = ("", [])
+Lines = list[tuple[int, str]]  # a text's lines as the rules read them (_scan), worked out once per text
 
 
 def _scan(text: str) -> Iterator[tuple[int, str]]:
@@ -95,11 +95,11 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
         yield index, CODE_SPAN.sub("", row) if "`" in row else row
 
 
-def headings(text: str) -> list[Heading]:
-    """Every heading the Markdown makes, in order, with its line."""
+def headings(text: str, lines: Lines | None = None) -> list[Heading]:
+    """Every heading the Markdown makes, in order, with its line (`lines`: the text's _scan, when known)."""
     found: list[Heading] = []
     previous: tuple[int, str] | None = None
-    for index, row in _lines(text):
+    for index, row in lines if lines is not None else _scan(text):
         start = row.lstrip()[:1]
         atx = _ATX.match(row) if start == "#" else None
         setext = _SETEXT.match(row) if start in ("=", "-") else None
@@ -113,10 +113,10 @@ def headings(text: str) -> list[Heading]:
     return found
 
 
-def _heading_problems(source: MarkdownText) -> Iterator[Problem]:
+def _heading_problems(source: MarkdownText, lines: Lines) -> Iterator[Problem]:
     context = 2 if source.url == "/lagar/" else 1  # laws' texts stand under the law's h2, all others under the h1
     before = context
-    for heading in headings(source.text):
+    for heading in headings(source.text, lines):
         line = source.line_at(heading.index)
         marks = "#" * heading.level
         if heading.level == 1:
@@ -160,13 +160,13 @@ def _visible(text: str) -> str:
     return re.sub(r"\s+", " ", _TAG.sub("", text).replace("*", "").replace("_", "").replace("`", "")).strip()
 
 
-def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]:
-    for index, row in _lines(source.text):
+def _link_problems(source: MarkdownText, lines: Lines, content_dir: Path) -> Iterator[Problem]:
+    definitions = _definitions(source.text)
+    for index, row in lines:
         if "[" not in row and "<" not in row:
             continue
         line = source.line_at(index)
-        for match in _LINK.finditer(row):
-            bang, label, target = match.group(1), match.group(2), match.group(3).strip("<>")
+        for bang, label, target in _links_in(row, definitions):
             if bang:
                 yield from _image_problems(source, line, label.strip(), target, content_dir)
             else:
@@ -176,9 +176,39 @@ def _link_problems(source: MarkdownText, content_dir: Path) -> Iterator[Problem]
                     yield from _image_problems(source, line, image.group(2).strip(), image.group(3).strip("<>"),
                                                content_dir)
         for match in _HTML_LINK.finditer(row) if "<" in row else ():
-            if not _visible(match.group(1)):
+            href = _HREF.search(match.group(1))
+            text = _visible(match.group(2))
+            if not text:
                 yield _error(source, line, "Länken (<a>) har ingen text. Skärmläsare läser då upp adressen eller "
                                            "ingenting. Skriv vad länken leder till mellan <a …> och </a>.")
+            else:
+                yield from _link_text_problems(source, line, text, href.group(1) if href else "")
+
+
+def _definitions(text: str) -> dict[str, str]:
+    """The reference definitions of a text ([name]: target), by name as Markdown matches them (any case)."""
+    found: dict[str, str] = {}
+    for row in text.split("\n") if "]:" in text else ():
+        match = _DEFINITION.match(row)
+        if match:
+            found.setdefault(" ".join(match.group(1).lower().split()), match.group(2))
+    return found
+
+
+def _links_in(row: str, definitions: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """(bang, text, target) of every inline link and image of a line, and of the reference ones that resolve."""
+    for match in _LINK.finditer(row):
+        yield match.group(1), match.group(2), match.group(3).strip("<>")
+    if not definitions or _DEFINITION.match(row):
+        return
+    for match in _REFERENCE_LINK.finditer(row):
+        name = " ".join((match.group(3) or match.group(2)).lower().split())
+        if name in definitions:
+            yield match.group(1), match.group(2), definitions[name]
+    for match in _SHORTCUT_LINK.finditer(_REFERENCE_LINK.sub("", _LINK.sub("", row))):
+        name = " ".join(match.group(2).lower().split())
+        if name in definitions:
+            yield match.group(1), match.group(2), definitions[name]
 
 
 def _link_text_problems(source: MarkdownText, line: int, label: str, target: str) -> Iterator[Problem]:
@@ -228,10 +258,10 @@ def _image_problems(source: MarkdownText, line: int, alt: str, src: str, content
                          "säger. Spara om bilden som PNG eller JPEG, med rätt filändelse.")
 
 
-def _block_problems(source: MarkdownText) -> Iterator[Problem]:
+def _block_problems(source: MarkdownText, lines: Lines) -> Iterator[Problem]:
     """Tables without a caption line, and weekday dates outside the calendar."""
     rows = source.text.split("\n")
-    for index, row in _lines(source.text):
+    for index, row in lines:
         if index and "|" in row and _TABLE_RULE.match(row) and "|" in rows[index - 1]:
             above = next((r for r in reversed(rows[:index - 1]) if r.strip()), "")
             if not CAPTION.match(above.strip()):
@@ -249,7 +279,9 @@ def check_text(source: MarkdownText, content_dir: Path) -> list[Problem]:
     """Every rule for one Markdown text."""
     if not source.text or not any(mark in source.text for mark in "#=-[<|!") and "dag " not in source.text:
         return []  # plain prose: nothing a rule looks for
-    return [*_heading_problems(source), *_link_problems(source, content_dir), *_block_problems(source)]
+    lines = list(_scan(source.text))
+    return [*_heading_problems(source, lines), *_link_problems(source, lines, content_dir),
+            *_block_problems(source, lines)]
 
 
 def _menu_clashes(model: SiteModel) -> Iterator[Problem]:
@@ -302,39 +334,97 @@ def _plain_dates(model: SiteModel) -> Iterator[Problem]:
                                   f"veckodag (”{match.group(1)}”); i kalendern visas dagen ändå med veckodag.")
 
 
-def check_site(model: SiteModel) -> list[Problem]:
-    """Every content rule over every Markdown text of the site, and the menu, footer and plain-text checks."""
+def check_site(model: SiteModel, memo: Memo | None = None) -> list[Problem]:
+    """Every content rule over every Markdown text of the site, and the menu, footer and plain-text checks.
+
+    With `memo` (kept by the preview), a text checked in an earlier run is not checked again.
+    """
     from .sources import markdown_texts
 
-    problems = [p for source in markdown_texts(model) for p in check_text(source, model.content_dir)]
+    problems = [p for source in markdown_texts(model) for p in _text_problems(source, model.content_dir, memo)]
     return [*problems, *_menu_clashes(model), *_footer_duplicates(model), *_plain_dates(model)]
 
 
-def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
+def _text_problems(source: MarkdownText, content_dir: Path, memo: Memo | None) -> list[Problem]:
+    """check_text, remembered by the text and its page; a text with images also reads their files, so never."""
+    if memo is None or "![" in source.text:
+        return check_text(source, content_dir)
+    return placed(source, memo.get(("rules", source.text, source.url),
+                                   lambda: check_text(relative_to_text(source), content_dir)))
+
+
+def relative_to_text(source: MarkdownText) -> MarkdownText:
+    """The text alone: its problems come out on the text's own lines (0 = its first), in no file."""
+    return dataclasses.replace(source, file="", line=0, field=None)
+
+
+def placed(source: MarkdownText, found: list[Problem]) -> list[Problem]:
+    """Problems found in relative_to_text(source), at the source's file, line and field."""
+    return [Problem(source.file, source.line_at(p.line or 0), source.field, p.message, p.severity) for p in found]
+
+
+_HTML_ID = re.compile(r"""<h[1-6]\b[^>]*?\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _heading_id(heading: Heading, rows: list[str], slugify: Callable[[str, str], str]) -> tuple[str, str]:
+    """A heading's visible text and its id: as the converter makes it, or as written in raw HTML (if any)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _visible(heading.text))
+    if heading.kind != "html":
+        return text, slugify(text, "-")
+    match = _HTML_ID.search(rows[heading.index]) if heading.index < len(rows) else None
+    return text, match.group(1) if match else ""
+
+
+def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes], memo: Memo | None = None
+                  ) -> list[Problem]:
     """An error for each heading whose id (made from its text) is already used on the page it is shown on.
 
     A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
     #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too. The ids are
     worked out from the Markdown as the converter's table of contents makes them, without converting again.
+    With `memo` (kept by the preview), a text is checked again only when it or its page changed.
     """
-    from markdown.extensions.toc import slugify_unicode
-
     from .links import _output_for
 
     problems = []
     for source in texts:
-        found = [h for h in headings(source.text) if h.kind != "html" and h.level > 1] if "#" in source.text \
-            or "--" in source.text else []
-        output = _output_for(source.url, outputs) if found else None
+        if "#" not in source.text and "--" not in source.text and "<h" not in source.text.lower():
+            continue
+        output = _output_for(source.url, outputs)
         if output is None or not output.endswith(".html"):
             continue
-        page = outputs[output].decode("utf-8", errors="replace")
-        for heading in found:
-            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", _visible(heading.text))
-            anchor = slugify_unicode(text, "-")
-            if anchor and page.count(f'id="{anchor}"') > 1:
-                problems.append(_error(source, source.line_at(heading.index), f"Rubriken ”{text}” får id:t "
-                                       f"”{anchor}”, som något annat på sidan {source.url} redan har. Då hamnar "
-                                       f"länkar till #{anchor} fel, och sidan blir inte giltig HTML. Ändra rubrikens "
-                                       "text lite, till exempel med ett ord till."))
+        page = outputs[output]
+        if memo is None:
+            problems += _duplicate_ids(source, page)
+        else:
+            problems += placed(source, memo.same(("ids", source.text, source.url), page,
+                                                 functools.partial(_duplicate_ids, relative_to_text(source), page)))
+    return problems
+
+
+def _duplicate_ids(source: MarkdownText, data: bytes) -> list[Problem]:
+    """duplicate_ids for one text and the bytes of the page it is shown on."""
+    from markdown.extensions.toc import slugify_unicode
+
+    found = [h for h in headings(source.text) if h.level > 1]
+    if not found:
+        return []
+    problems = []
+    page = data.decode("utf-8", errors="replace")
+    rows = source.text.split("\n")
+    ids = [_heading_id(heading, rows, slugify_unicode) for heading in found]
+    mine = Counter(anchor for _, anchor in ids)
+    seen: set[str] = set()
+    for heading, (text, anchor) in zip(found, ids, strict=True):
+        # Taken elsewhere on the page, or (an id written in HTML; the converter numbers its own) above in the text.
+        taken = page.count(f'id="{anchor}"') > mine[anchor] or (heading.kind == "html" and anchor in seen)
+        seen.add(anchor)
+        if anchor and taken:
+            what = f"Rubriken ”{text}” får id:t ”{anchor}”" if heading.kind != "html" else \
+                f"Rubriken ”{text}” har id=\"{anchor}\""
+            problems.append(_error(source, source.line_at(heading.index), f"{what}, som något annat på sidan "
+                                   f"{source.url} redan har. Då hamnar länkar till #{anchor} fel, och sidan blir "
+                                   "inte giltig HTML. " + ("Ändra rubrikens text lite, till exempel med ett ord till."
+                                                           if heading.kind != "html" else
+                                                           "Ge den ett annat id, eller ta bort id=… .")))
     return problems

@@ -42,6 +42,13 @@ CASES = [
     ("Läs [här](/kalender/).\n", 5, "varning", ["Länktexten ”här”", "skärmläsare"]),
     ("Mer finns [Klicka här!](/kalender/)\n", 5, "varning", ["”Klicka här!”"]),
     ("Text\n\n[Läs mer](https://www.example.org/)\n", 7, "varning", ["”Läs mer”"]),
+    # The same texts as reference links ([text][name], [text][], [text]) and as HTML.
+    ("Läs [här][kal].\n\n[kal]: /kalender/\n", 5, "varning", ["Länktexten ”här”", "(/kalender/)"]),
+    ("Läs [Klicka här][].\n\n[klicka  HÄR]: /kalender/\n", 5, "varning", ["”Klicka här”"]),
+    ("Läs\n[här].\n\n[här]: /kalender/\n", 6, "varning", ["Länktexten ”här”"]),
+    ('Läs <a href="/kalender/">här</a>.\n', 5, "varning", ["Länktexten ”här”", "(/kalender/)"]),
+    ("En [][kal] länk.\n\n[kal]: /kalender/\n", 5, "fel", ["har ingen länktext"]),
+    ("![][karta]\n\n[karta]: /files/bild.png\n", 5, "fel", ["saknar beskrivning"]),
     ("En [](/kalender/) länk.\n", 5, "fel", ["har ingen länktext", "[Anmälan till dialogmötet](/kalender/)"]),
     ("En [**  **](/kalender/) länk.\n", 5, "fel", ["har ingen länktext"]),
     ('En <a href="/kalender/"></a> länk.\n', 5, "fel", ["(<a>) har ingen text"]),
@@ -58,6 +65,12 @@ CASES = [
     ("[![](/files/bild.png)](/kalender/)\n", 5, "fel", ["saknar beskrivning"]),
 ]
 
+# Not links, so not vague link texts: brackets without a definition, and a definition's own line.
+# Two Markdown headings with one text are fine: the converter numbers the second id (plan, plan_1).
+SAME_HEADINGS = "## Plan\n\nA\n\n## Plan\n\nB\n"
+NOT_LINKS = ["Svara [här] eller nej.\n", "Läs [här][saknas].\n", "[här]: /kalender/\n\nText.\n",
+             "`[här][kal]`\n\n[kal]: /kalender/\n", "[Kalendern][här]\n\n[här]: /kalender/\n"]
+
 
 @pytest.fixture
 def project(scratch_project):
@@ -68,6 +81,12 @@ def project(scratch_project):
     Image.new("RGB", (320, 200), (10, 80, 120)).save(scratch_project.content / "files" / "bild.png")
     scratch_project.write("files/karta.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
     return scratch_project
+
+
+@pytest.mark.parametrize("body", NOT_LINKS)
+def test_brackets_that_are_no_link_are_not_called_vague_links(project, body):
+    _page(project, body)
+    assert not [p for p in _problems(project) if "Länktexten" in p.message], _problems(project)
 
 
 @pytest.mark.parametrize(("body", "line", "severity", "words"), CASES, ids=[c[0][:30] for c in CASES])
@@ -160,6 +179,27 @@ def test_a_heading_with_an_id_the_page_already_has_is_an_error(project):
     assert str(problem) == ("content/pages/index.md, rad 7: Rubriken ”Aktuellt” får id:t ”aktuellt”, som något annat på "
                             "sidan / redan har. Då hamnar länkar till #aktuellt fel, och sidan blir inte giltig HTML. "
                             "Ändra rubrikens text lite, till exempel med ett ord till.")
+
+
+@pytest.mark.parametrize(("body", "line", "anchor"), [
+    ('<h2 id="plan">Ett</h2>\n\n<h2 id="plan">Två</h2>\n', 7, "plan"),
+    ("## Plan\n\n<h3 id='plan'>Plan igen</h3>\n", 7, "plan"),
+    ("Text.\n\n<h2 id=main>Huvud</h2>\n", 7, "main"),  # the template's own id
+])
+def test_an_id_written_in_a_raw_html_heading_that_the_page_already_has_is_an_error(project, body, line, anchor):
+    _page(project, body)
+    model = check(project.content, dt.date(2026, 3, 1))
+    with pytest.raises(ContentError) as raised:
+        render(model, TEMPLATES, check_only=True)
+    found = [p for p in raised.value.problems if f"id=\"{anchor}\"" in p.message and p.file == "content/pages/om.md"]
+    assert [p.line for p in found] == [line], raised.value.problems
+    assert "Ge den ett annat id" in found[0].message
+
+
+def test_two_markdown_headings_with_one_text_are_not_an_error(project):
+    _page(project, SAME_HEADINGS)
+    model = check(project.content, dt.date(2026, 3, 1))
+    render(model, TEMPLATES, check_only=True)
 
 
 def test_a_weekday_date_in_an_event_title_is_reported_on_its_line(project):

@@ -143,8 +143,6 @@ def test_one_page_edit_converts_only_that_page_and_keeps_the_other_warnings(proj
     converted: list[str] = []
     real = markup._markdown
     monkeypatch.setattr(markup, "_markdown", lambda text: converted.append(text) or real(text))
-    markup._HTML.clear()  # as in a new process: only the build cache knows the texts
-    markup._REMOVED.clear()
     result = project.build()
     bodies = {p.name: p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in (project.content / "pages").glob("*.md")}
     assert bodies["om.md"] in converted
@@ -157,13 +155,9 @@ def test_markdown_converted_on_all_cores_gives_the_same_site(project, monkeypatc
     from sitegen import markup
 
     monkeypatch.setattr(markup, "PARALLEL_TEXTS", 1)
-    markup._HTML.clear()
-    markup._REMOVED.clear()
     parallel = project.root / "parallel"
     result = build(project.content, parallel, project.templates, TODAY, clean=True)
     monkeypatch.setattr(markup, "PARALLEL_TEXTS", 10_000)
-    markup._HTML.clear()
-    markup._REMOVED.clear()
     assert _tree(parallel) == project.clean_tree()
     assert result.warnings == build(project.content, project.root / "serial", project.templates, TODAY,
                                     clean=True).warnings
@@ -343,3 +337,69 @@ def test_a_new_commit_is_an_input_like_the_files(tmp_path):
     git("commit", "-q", "-am", "second")
     project.build()
     assert _tree(project.out) == project.clean_tree()
+
+
+def test_an_image_replaced_by_one_of_another_size_renders_every_page_that_shows_it_again(project):
+    """Width and height are on each <img>: a page kept from the last build would stretch the new image."""
+    from PIL import Image
+
+    image = project.content / "files" / "karta.png"
+    Image.new("RGB", (320, 200), (10, 80, 120)).save(image)
+    shown = "\n\n![Karta över Gävle](/files/karta.png)\n"
+    (project.content / "pages" / "om.md").write_text((project.content / "pages" / "om.md").read_text() + shown)
+    (project.content / "pages" / "kalender.md").write_text((project.content / "pages" / "kalender.md").read_text()
+                                                           + shown)  # the calendar's intro (a macro)
+    (project.content / "news" / "2026-02-01-nyhet.md").write_text(
+        (project.content / "news" / "2026-02-01-nyhet.md").read_text() + shown)
+    project.edit("content/events/2026.yaml", "description: Öppet möte.", "description: |\n    Öppet möte." +
+                 shown.replace("\n", "\n    ").rstrip())
+    project.edit("content/associations.yaml", "description: Föreningen för *alla*.",
+                 "description: |\n    Föreningen för *alla*." + shown.replace("\n", "\n    ").rstrip())
+    project.edit("content/site.yaml", "footer: Utgiven av Exempelregionen.",
+                 "footer: \"Utgiven av Exempelregionen. ![Regionens märke](/files/karta.png)\"")
+    project.build()
+    before = _tree(project.out)
+    showing = sorted(rel for rel, data in before.items() if rel.endswith(".html") and b'width="320" height="200"' in data)
+
+    Image.new("RGB", (100, 500), (10, 80, 120)).save(image)
+    project.build()
+    after = _tree(project.out)
+    assert after == project.clean_tree()
+    assert not [rel for rel in showing if b'width="100" height="500"' not in after[rel]]
+    for page in ("om/index.html", "kalender/index.html", "aktuellt/nyhet/index.html", "kalender/2026/mote-2026-03/index.html",
+                 "foreningar/forening-a/index.html", "index.html"):
+        assert page in showing
+    assert after["kalender.pdf"] != before["kalender.pdf"]  # the event's description prints the image
+
+
+def test_after_a_page_edit_the_search_index_is_sent_only_that_page_and_equals_a_clean_one(project, monkeypatch):
+    """The last build's pages go to Pagefind while the content loads; only the edited page is sent once made."""
+    from sitegen.render import pagefind_service
+
+    sent: list[int] = []
+    update = pagefind_service.Index.update
+
+    def counting(self: pagefind_service.Index, pages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        files = update(self, pages)
+        sent.append(self.sent)
+        return files
+
+    monkeypatch.setattr(pagefind_service.Index, "update", counting)
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Ny text om bakgrunden")
+    project.build()
+    assert sent == [1]
+    assert any(rel.startswith("pagefind/fragment/") for rel in _tree(project.out))
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(project):
+    """Reused outputs are recognised without importing their renderers (icalendar and WeasyPrint take long)."""
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Ny text om bakgrunden")
+    script = ("import sys, datetime; from pathlib import Path; from sitegen.build import build; "
+              f"r = build(Path({str(project.content)!r}), Path({str(project.out)!r}), Path({str(project.templates)!r}), "
+              f"datetime.date.fromisoformat({TODAY.isoformat()!r})); "
+              "print(r.rendered, sorted(m for m in ('icalendar', 'weasyprint') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    rendered, imported = done.stdout.split(" ", 1)
+    assert int(rendered) > 0
+    assert imported.strip() == "[]"

@@ -17,7 +17,7 @@ from conftest import TEMPLATES
 
 from sitegen import markup
 from sitegen.build import build, check
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, Problem
 from sitegen.fastyaml import MAX_DEPTH
 from sitegen.model import MAX_EXCEPT
 
@@ -205,3 +205,63 @@ def test_closed_style_and_script_are_still_only_removed_with_a_warning(scratch_p
                                       "`<style>` i kod\n"})
     assert [p.severity for p in problems] == ["varning"], problems
     assert "tog bort <style>" in problems[0].message
+
+
+# A big YAML file only ruamel can read (about 100 kB a second): a 2 MB one took about a minute. Whatever makes
+# the fast reader decline, ruamel never gets more than RUAMEL_MAX_CHARS of it, and the message names the line.
+_QUESTION = "- question: Får jag ta med en närstående till mötet?\n  help: Ja, säg gärna till i förväg.\n"
+_BIG = _QUESTION * (600_000 // len(_QUESTION.encode()))  # over twice RUAMEL_MAX_CHARS
+_BIG_LINE = _BIG.count("\n") + 1  # the first line after _BIG
+BIG_CASES = {
+    "float": (_BIG + "- question: 1.5\n", _BIG_LINE, "decimaltal"),
+    "tab": (_BIG + "- question: Fråga\n  help:\tSvar\n", _BIG_LINE + 1, "tabbtecken"),
+    "anchor": (_BIG + "- question: &a Fråga\n- question: *a\n", _BIG_LINE, "ankare"),
+    "duplicate-key": (_BIG + "- question: Fråga\n  question: Igen\n", _BIG_LINE + 1, "två gånger"),
+    "syntax-error": (_BIG + "- question: Fråga: med kolon\n", _BIG_LINE, "kolon"),
+    "unclosed-quote": (_BIG + "- question: \"Fråga\n- question: Nästa\n", _BIG_LINE, "citattecken"),
+}
+
+
+def _slow_reader_sizes(monkeypatch) -> list[int]:
+    from sitegen import load
+
+    given: list[int] = []
+    slow = load._parse_yaml_ruamel
+    monkeypatch.setattr(load, "_parse_yaml_ruamel", lambda t, *a: (given.append(len(t)), slow(t, *a))[1])
+    return given
+
+
+@pytest.mark.parametrize("case", BIG_CASES, ids=list(BIG_CASES))
+def test_a_big_yaml_file_is_never_read_whole_by_the_slow_reader(monkeypatch, case):
+    from sitegen.load import RUAMEL_MAX_CHARS, LoadFailed, parse_yaml
+
+    text, line, fragment = BIG_CASES[case]
+    given = _slow_reader_sizes(monkeypatch)
+
+    def read() -> object:
+        try:
+            return parse_yaml(text, "content/checklist.yaml")
+        except LoadFailed as failed:
+            return failed.problem
+
+    problem = _within(GENEROUS, read)
+    assert all(size <= RUAMEL_MAX_CHARS for size in given), given
+    assert isinstance(problem, Problem), problem
+    assert (problem.file, problem.line) == ("content/checklist.yaml", line), problem
+    assert fragment in problem.message, problem
+
+
+def test_a_2_mb_yaml_file_with_a_number_is_one_error_in_seconds(scratch_project, monkeypatch):
+    from sitegen.load import RUAMEL_MAX_CHARS
+
+    big = _QUESTION * (1_900_000 // len(_QUESTION.encode()))  # just under MAX_FILE_BYTES: about a minute before
+    given = _slow_reader_sizes(monkeypatch)
+    problems = _within(GENEROUS, lambda: _run(scratch_project, {"checklist.yaml": "- question: 1.5\n" + big}))
+    assert all(size <= RUAMEL_MAX_CHARS for size in given), given
+    assert [(p.file, p.line) for p in problems if p.severity == "fel"] == [("content/checklist.yaml", 1)], problems
+
+
+def test_a_small_yaml_file_with_a_number_still_reads_as_before():
+    from sitegen.load import parse_yaml
+
+    assert parse_yaml("- question: 1.5\n", "x.yaml")[0] == [{"question": 1.5}]

@@ -5,6 +5,7 @@ Adding an output kind means one module here and one entry in sitegen/renderers.p
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import calendar, dates, markup
+from ..memos import Memos
 from ..model import SiteModel
 
 Output = tuple[str, bytes]  # a renderer may also yield a Problem: a warning it returns
@@ -32,23 +34,40 @@ class Context:
     html: Mapping[str, bytes] = field(default_factory=dict)  # output path -> every page's HTML (Need.HTML)
     dry: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
     resources: Mapping[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
+    memos: Memos = field(default_factory=Memos)  # what the session remembers (converted Markdown, git history)
+    scratch: Path | None = None  # the build's folder for temporary files; None: the system's
 
     def __post_init__(self) -> None:
         if self.env is None:
-            object.__setattr__(self, "env", environment(self.templates, None, self.model.content_dir))
+            object.__setattr__(self, "env", environment(self.templates, None, self.model.content_dir, self.memos))
 
 
-def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, content_dir: Path) -> jinja2.Environment:
-    """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`.
+def _markdown_filter(content_dir: Path, memos: Memos) -> Any:
+    """The `markdown` filter: Markdown as HTML (converted once a run, `memos`), each image with its width and height.
 
-    Images in Markdown get their width and height from the files in `content_dir`.
+    The sizes come from the model in the template's context: a page template's model notes which images the
+    page shows, so replacing an image with one of another size renders those pages again. Macros that show
+    Markdown are imported `with context` for that reason.
     """
     from ..images import size_of
 
-    def image_size(src: str) -> tuple[int, int] | None:
-        """Width and height of an image in content/files/ ("/files/bild.png"), for its <img>."""
-        return size_of(content_dir, src)
+    @jinja2.pass_context
+    def markdown(context: jinja2.runtime.Context, text: str | None) -> Markup:
+        model = context.get("model")
+        sizes = model.image_size if model is not None else functools.partial(size_of, content_dir, memo=memos.images)
+        return Markup(markup.add_sizes(markup.to_html(text, memos.markdown), sizes))
 
+    return markdown
+
+
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, content_dir: Path,
+                memos: Memos) -> jinja2.Environment:
+    """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`.
+
+    Images in Markdown get their width and height from the files in `content_dir`; Markdown converted once
+    in the run (`memos`) is not converted again.
+    """
+    markdown = _markdown_filter(content_dir, memos)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -59,8 +78,8 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, co
         bytecode_cache=bytecode_cache,
     )
     env.filters.update(
-        markdown=lambda text: Markup(markup.add_sizes(markup.to_html(text), image_size)),
-        inline_markdown=lambda text: Markup(markup.to_inline_html(text)),
+        markdown=markdown,
+        inline_markdown=lambda text: Markup(markup.to_inline_html(text, memos.markdown)),
         day=dates.day,
         short_day=dates.short_day,
         month=dates.month,

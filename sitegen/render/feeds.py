@@ -29,7 +29,7 @@ def render(ctx: Context) -> Iterator[Output]:
         return
     base = model.site.base_url.rstrip("/")
     entries = [{"title": item.meta.title, "url": base + item.url, "updated": _stamp(item.meta.date),
-                "summary": item.meta.summary, "content": absolute(markup.to_html(item.body), base)}
+                "summary": item.meta.summary, "content": absolute(markup.to_html(item.body, ctx.memos.markdown), base)}
                for item in model.news[:FEED_ENTRIES]]
     xml = ctx.env.get_template("atom.xml").render(
         site=model.site, base=base, feed_url=base + FEED_URL, entries=entries,

@@ -144,7 +144,7 @@ def _header(feed: calendar.Feed, model: SiteModel) -> bytes:
 
 def render(ctx: Context) -> Iterator[Output]:
     model = ctx.model
-    versions = history.load(model.content_dir, model.today)
+    versions = history.load(model.content_dir, model.today, ctx.memos.history)
     # Each component is serialised once and shared by every feed that holds it: with 10,000 events the
     # feeds hold each event four times (everything, municipality, association, its own).
     zone = bytes(Timezone.from_ical(VTIMEZONE).to_ical())

@@ -14,10 +14,11 @@ are written by one thread while this one reads the answers as fast as they come.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,8 +60,8 @@ class Service:
             for message in messages:
                 stdin.write(message)
             stdin.flush()
-        except OSError:
-            pass  # the program stopped; the reader reports it
+        except (OSError, ValueError):
+            pass  # the program stopped (or was stopped: its pipe is closed); the reader reports it
 
     def call(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The answers to `payloads`, in their order; the requests are written while the answers are read."""
@@ -82,7 +83,8 @@ class Service:
 
     def close(self) -> None:
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(OSError, ValueError):  # the program may have stopped with bytes unread
+                self._process.stdin.close()
         self._process.terminate()
         self._process.wait(timeout=10)
         if self._process.stdout is not None:
@@ -99,6 +101,7 @@ class Index:
         self._pages: list[str] = []  # the paths in the index, in the order they were added
         self._digests: dict[str, str] = {}
         self.sent = 0  # pages sent on the last update (for tests and the benchmark)
+        self._filling: threading.Thread | None = None  # prefill() sending the last build's pages
 
     def _fresh(self, service: Service) -> int:
         if self._id is not None:
@@ -106,8 +109,28 @@ class Index:
         self._id, self._pages, self._digests = service.call([{"type": "NewIndex", "config": None}])[0]["index_id"], [], {}
         return self._id
 
-    def update(self, pages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-        """The bundle's files (path, bytes) for `pages`, given as (path in the site, HTML) in the site's order."""
+    def prefill(self, pages: Callable[[], list[tuple[str, bytes]]]) -> None:
+        """Starts adding `pages` (the last build's, as update() takes them) in a thread; update() waits for it.
+
+        A build after an edit makes most pages exactly as before, so Pagefind reads them while the content is
+        loaded, and only the pages that came out different are sent again once they are made.
+        """
+        def fill() -> None:
+            try:
+                self._add(pages())
+            except (PagefindFailed, OSError, ValueError):  # then update() starts over, and reports what fails
+                service, self._service = self._service, None
+                if service is not None:
+                    service.close()
+                self._id, self._pages, self._digests = None, [], {}
+
+        # Started here, not in the thread: the program is stopped when the thread that started it ends.
+        self._service = self._service or Service(self._program)
+        self._filling = threading.Thread(target=fill, daemon=True)
+        self._filling.start()
+
+    def _add(self, pages: list[tuple[str, bytes]]) -> int:
+        """Sends the pages not in the index as they are; returns the index's id."""
         service = self._service = self._service or Service(self._program)
         paths = [path for path, _ in pages]
         index_id = self._id if paths == self._pages and self._id is not None else self._fresh(service)
@@ -116,13 +139,27 @@ class Index:
                        "file_contents": html.decode("utf-8")} for path, html in changed])
         self._pages, self.sent = paths, len(changed)
         self._digests.update((path, digest(html)) for path, html in changed)
-        files = service.call([{"type": "GetFiles", "index_id": index_id}])[0]["files"]
+        return index_id
+
+    def update(self, pages: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        """The bundle's files (path, bytes) for `pages`, given as (path in the site, HTML) in the site's order."""
+        if self._filling is not None:
+            self._filling.join()
+            self._filling = None
+        index_id = self._add(pages)
+        assert self._service is not None
+        files = self._service.call([{"type": "GetFiles", "index_id": index_id}])[0]["files"]
         return [(f["path"], base64.b64decode(f["content"])) for f in sorted(files, key=lambda f: f["path"])]
 
     def close(self) -> None:
-        if self._service is not None:
-            self._service.close()
-            self._service = None
+        """Stops Pagefind; a prefill still sending stops with it (a build that failed does not wait for it)."""
+        service, self._service = self._service, None
+        if service is not None:
+            service.close()
+        filling = self._filling
+        if filling is not None and filling is not threading.current_thread():
+            filling.join()
+            self._filling = None
 
 
 def _url(path: str) -> str:

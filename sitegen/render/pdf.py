@@ -10,14 +10,20 @@ points to the web calendar, so nobody takes the paper for the whole calendar.
 
 from __future__ import annotations
 
+import base64
 import calendar as monthdays
 import datetime as dt
 import logging
+import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote
 
-from .. import calendar, history
+from .. import attachments, calendar, contentfs, history, images
 from ..dates import TZ
 from ..errors import BuildError
 from ..model import Occurrence, SiteModel
@@ -80,7 +86,7 @@ class _Errors(logging.Handler):
 def html(ctx: Context) -> str:
     """The PDF's HTML, from templates/pdf/calendar.html."""
     model = ctx.model
-    updated = history.load(model.content_dir, model.today).last_changed.astimezone(TZ)
+    updated = history.load(model.content_dir, model.today, ctx.memos.history).last_changed.astimezone(TZ)
     base = model.site.base_url.rstrip("/")
     # A weekly meeting's description is printed once, at its first date, not on every line of paper.
     described = set(model.next_per_event)
@@ -91,7 +97,24 @@ def html(ctx: Context) -> str:
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
     # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.
-    return rooted(page, base)
+    return rooted(inline_images(page, model.content_dir), base)
+
+
+_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")(/files/[^"]+)"')
+
+
+def inline_images(page: str, content_dir: Path) -> str:
+    """Images from content/files/ put into the HTML as data, read safely: the PDF never fetches anything."""
+    def data(match: re.Match[str]) -> str:
+        name = unquote(unescape(match.group(2)))[len(images.PREFIX):]
+        kind = images.FORMATS.get(Path(name).suffix.lower(), "")
+        try:
+            raw = contentfs.read_bytes(content_dir / "files" / name, content_dir, attachments.MAX_BYTES)
+        except (OSError, contentfs.UnsafeFile, contentfs.TooLarge):
+            return match.group(0)  # the content check has said what is wrong with it; the PDF fails on it below
+        return f'{match.group(1)}data:image/{kind.lower()};base64,{base64.b64encode(raw).decode("ascii")}"'
+
+    return _IMAGE.sub(data, page) if "<img" in page else page
 
 
 def render(ctx: Context) -> Iterator[Output]:
@@ -106,8 +129,12 @@ def render(ctx: Context) -> Iterator[Output]:
     errors = _Errors()
     logger.addHandler(errors)
     fonts = weasyprint.text.fonts.FontConfiguration()
+    if ctx.scratch is not None:  # the fonts' copies in the build's own temporary folder, gone when the build ends
+        fonts._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=ctx.scratch))
     try:
-        document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/")
+        # Only the template's own files and the images put in as data: nothing from the network, ever.
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})
+        document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     finally:
         logger.removeHandler(errors)
