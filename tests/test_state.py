@@ -13,11 +13,14 @@ import datetime as dt
 import importlib
 import os
 import pkgutil
+import re
 import subprocess
 import tempfile
 import threading
 import time
 import types
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -103,7 +106,22 @@ def _git_project(root: Path) -> ScratchProject:
     return project
 
 
-def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, monkeypatch):
+def _save_page(preview, path: str, fields: dict[str, str]) -> int:
+    """A form of the editor posted as the browser does (the page's token and hash, the editor's own origin)."""
+    with urllib.request.urlopen(preview.url.rstrip("/") + path, timeout=60) as answer:
+        form = answer.read().decode("utf-8")
+    hidden = dict(re.findall(r'name="(_token|_hash)" value="([^"]*)"', form))
+    host = preview.url.removeprefix("http://").rstrip("/")
+    request = urllib.request.Request(preview.url.rstrip("/") + path, urllib.parse.urlencode({**hidden, **fields}).encode(),
+                                     {"Origin": f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, monkeypatch, invoke):
     from sitegen import engine, serve
     from sitegen.build import build, check
 
@@ -116,12 +134,13 @@ def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, mo
     build(project.content, tmp_path / "public", TEMPLATES, TODAY)
     check(project.content, TODAY, TEMPLATES)
     check(project.content, TODAY)
+    for args in (["check"], ["build", "--out", str(tmp_path / "cli"), "--explain"]):  # the CLI as the coordinator runs it
+        assert invoke(*args, "--content", str(project.content), "--today", TODAY.isoformat()).exit_code == 0
     preview = serve.Preview(project.content, tmp_path / "forhandsvisning", TEMPLATES, TODAY, port=0)
     try:
         assert preview.start().ok
-        with urllib.request.urlopen(preview.url + "redigera/", timeout=60) as answer:  # the editor, made on demand
-            assert "Redigera" in answer.read().decode("utf-8")
-        project.write("pages/om.md", "---\ntitle: Om oss\n---\n## Bakgrund\n\nNy text -- med [länk](/kalender/).\n")
+        body = "## Bakgrund\n\nNy text -- med [länk](/kalender/).\n\n![Karta över länet](/files/karta.png)"
+        assert _save_page(preview, "/redigera/sidor/andra/om/", {"title": "Om oss", "_body": body}) == 200  # checked
         deadline = time.monotonic() + 60  # the watcher rebuilds after the save
         while b"Ny text" not in preview.outputs.get("om/index.html", b"") and time.monotonic() < deadline:
             time.sleep(0.05)
