@@ -145,12 +145,24 @@ def _cache_folder(out: Path, name: str, create: bool) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _jinja_cache(out: Path, create: bool) -> Any:
-    """Compiled templates kept between builds, beside the output folder (checked against each source by Jinja)."""
+def _jinja_cache(out: Path, create: bool, code: str) -> Any:
+    """Compiled templates kept between builds, beside the output folder.
+
+    Jinja checks each against its template's source, but the compiled code also depends on sitegen's own
+    (a filter that now takes the template's context is called differently), so the files are named by the
+    digest of sitegen's code (`code`), and those of other versions are removed.
+    """
     import jinja2
 
     folder = _cache_folder(out, "jinja", create)
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
+    if folder is None:
+        return None
+    prefix = f"{code[:16]}-"
+    if create:
+        for stale in folder.glob("*.cache"):
+            if not stale.name.startswith(prefix):
+                stale.unlink(missing_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{prefix}%s.cache")
 
 
 def _warnings_of(manifest: Manifest) -> list[Problem]:
@@ -201,7 +213,7 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
 
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
                           engine.Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, create=not dry_run), scratch=folder)
+                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]), scratch=folder)
     session.timings["scan"] = time.perf_counter() - started
     with _search_prefilled(session, out, old):
         outcome = engine.run(session, _load_site())

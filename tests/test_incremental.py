@@ -403,3 +403,24 @@ def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(pr
     rendered, imported = done.stdout.split(" ", 1)
     assert int(rendered) > 0
     assert imported.strip() == "[]"
+
+
+def test_templates_compiled_by_another_version_of_sitegen_are_not_used(project, monkeypatch):
+    """Jinja checks its compiled templates against their sources only; a filter of sitegen's that changed how it is
+    called (the `markdown` filter now takes the template's context) made every build after an update fail."""
+    import jinja2
+
+    from sitegen import incremental
+    from sitegen import render as render_module
+
+    real_filter, real_code = render_module._markdown_filter, incremental._code_digest
+    old_filter = lambda content_dir, memos: lambda text: jinja2.utils.markupsafe.Markup(text or "")  # noqa: E731
+    monkeypatch.setattr(render_module, "_markdown_filter", old_filter)
+    monkeypatch.setattr(incremental, "_code_digest", lambda: "0" * 64)  # the version before the update
+    project.build(clean=True)
+    monkeypatch.setattr(render_module, "_markdown_filter", real_filter)
+    monkeypatch.setattr(incremental, "_code_digest", real_code)
+    project.build()  # was: TypeError, markdown() missing 1 required positional argument: 'text'
+    assert _tree(project.out) == project.clean_tree()
+    cached = list((project.out.parent / ".sitegen-cache" / "jinja").glob("*.cache"))
+    assert cached and not [p for p in cached if p.name.startswith("0" * 16)]
