@@ -427,6 +427,9 @@ def render_others(session: Session, workers: Workers, ctx: Context, deferred: fr
     for renderer in session.registry:
         if renderer.name == HTML or session.mode not in renderer.modes:
             continue
+        if renderer.units:
+            render_units(session, renderer, ctx)
+            continue
         key = renderer_key(session, renderer)
         if renderer.name not in workers.futures and session.previous.reusable(renderer.name, key):
             keep(session, renderer.name)
@@ -439,6 +442,23 @@ def render_others(session: Session, workers: Workers, ctx: Context, deferred: fr
             install(session, renderer, template_errors(step, session.templates))
     session.lap("render")
     return later
+
+
+def render_units(session: Session, renderer: Renderer, ctx: Context) -> None:
+    """A renderer whose outputs are units of their own: each is made only when its key changed."""
+    import importlib
+
+    fingerprints = session.fingerprints
+    assert fingerprints is not None
+    base = renderer_parts(session, renderer)
+    units = importlib.import_module(renderer.module).units
+    listed = template_errors(lambda: list(units(ctx, fingerprints.of)), session.templates)
+    for name, parts, make in listed:
+        unit, full = f"{renderer.name}:{name}", {**base, **parts} if base is not None else None
+        if full is not None and session.previous.reusable(unit, explain.key_of(full)):
+            keep(session, unit)
+        else:
+            install(session, renderer, template_errors(make, session.templates), unit, full)
 
 
 def _made(renderer: Renderer, ctx: Context) -> list[Any]:
@@ -489,8 +509,10 @@ def make_deferred(session: Session, renderer: Renderer, ctx: Context, processes:
                      "parts": explain.short(parts)}
 
 
-def install(session: Session, renderer: Renderer, made: list[Any]) -> None:
-    """A renderer's outputs into the run, its warnings into the session's problems."""
+def install(session: Session, renderer: Renderer, made: list[Any], unit: str | None = None,
+            parts: dict[str, str] | None = None) -> None:
+    """A renderer's outputs into the run (as the unit `unit` with its key's `parts`, or as the renderer's one
+    unit), its warnings into the session's problems."""
     outputs = _outputs(made)
     session.problems.extend(item for item in made if isinstance(item, Problem))
     for rel, data in outputs:
@@ -498,13 +520,13 @@ def install(session: Session, renderer: Renderer, made: list[Any]) -> None:
             raise BuildError(f"Två delar av webbplatsen ska skrivas till samma fil, {rel}. Byt namn på den "
                              f"ena (en sida, en bilaga eller ett id). {UNTOUCHED}")
         session.rendered[rel] = data
-    parts = renderer_parts(session, renderer)
-    old = session.previous.manifest.units.get(renderer.name)
+    name = unit or renderer.name
+    parts = parts if unit is not None else renderer_parts(session, renderer)
+    old = session.previous.manifest.units.get(name)
     intact = old is not None and all(r in session.previous.intact for r in old["outputs"])
-    session.reasons.append((renderer.name, explain.why(old, parts or {}, intact)))
-    session.new.units[renderer.name] = {"key": explain.key_of(parts) if parts else None, "deps": [],
-                                        "outputs": [rel for rel, _ in outputs],
-                                        "parts": explain.short(parts or {})}
+    session.reasons.append((name, explain.why(old, parts or {}, intact)))
+    session.new.units[name] = {"key": explain.key_of(parts) if parts else None, "deps": [],
+                               "outputs": [rel for rel, _ in outputs], "parts": explain.short(parts or {})}
     session.units_rendered += 1
 
 

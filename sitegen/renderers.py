@@ -67,6 +67,10 @@ class Renderer:
     slow: bool = False  # `sitegen check` runs it dry (errors only); the preview makes it after the reload
     background: bool = False  # the preview makes it after the reload, its last outputs served meanwhile
     heavy_imports: tuple[str, ...] = ()  # imported in its own process while the content is loaded
+    # Its outputs are units of their own (a calendar feed each): the module's `units(ctx, fingerprint)` yields
+    # (name, key parts, make) per unit, and only the units whose parts changed are made. Then `inputs` are the
+    # groups every unit reads; each unit's parts add what it reads itself (the events it holds).
+    units: bool = False
 
     def __post_init__(self) -> None:
         problems = _declaration_problems(self)
@@ -92,6 +96,8 @@ def _declaration_problems(renderer: Renderer) -> list[str]:
         problems.append("a renderer in its own process starts before the pages exist, so it cannot need them")
     if renderer.inputs is not None and Input.URLS in renderer.inputs and Need.PAGES not in renderer.needs:
         problems.append("reading the list of pages (Input.URLS) needs Need.PAGES")
+    if renderer.units and (renderer.where is not Where.INLINE or renderer.slow or renderer.background):
+        problems.append("a renderer made of units runs inline and is never deferred: only its changed units are made")
     if renderer.name == HTML and renderer.needs:
         problems.append("the HTML renderer makes the pages; it cannot need them")
     return problems
@@ -102,9 +108,9 @@ HTML = "html"  # the pages: planned and keyed one by one, not as one unit
 REGISTRY: tuple[Renderer, ...] = (
     Renderer(HTML, "sitegen.render.html", inputs=None),
     Renderer("static", "sitegen.render.static", inputs=frozenset({Input.STATIC, Input.FILES})),
-    # Thousands of files for a big calendar: the preview shows the edited page first, the feeds follow.
-    Renderer("ics", "sitegen.render.ics", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS, Input.TODAY}),
-             background=True),
+    # Thousands of feeds for a big calendar, each a unit keyed by the events it holds: an edited event makes again
+    # only its own feed, the calendar's and those of its municipality and organizers.
+    Renderer("ics", "sitegen.render.ics", inputs=frozenset({Input.SITE, Input.TODAY}), units=True),
     Renderer("feeds", "sitegen.render.feeds", inputs=frozenset({Input.SITE, Input.NEWS, Input.TEMPLATES})),
     # Made in its own process, beside the pages; the git history behind "Senast uppdaterad" is in every key.
     # content/files/ too: an event's description may show an image, which the PDF holds.

@@ -95,7 +95,9 @@ def test_explain_says_which_input_changed_in_swedish(project: Path, tmp_path: Pa
     assert "content/pages/*.md" in reasons["search"]
     _edit(project / "events" / "2026.yaml", "title: Dialogmöte", "title: Dialogmöte om arbete")
     reasons = dict(build(project, out, TEMPLATES, TODAY).reasons)
-    assert "content/events/*.yaml" in reasons["ics"] and "content/events/*.yaml" in reasons["pdf"]
+    # Each feed is a unit: the feeds holding the edited event say why, the others were not made again.
+    assert "content/events/*.yaml" in reasons["ics:kalender.ics"] and "content/events/*.yaml" in reasons["pdf"]
+    assert "ics:kalender/2026/mote-2026-03.ics" in reasons and "ics:kalender/kommun/sandviken.ics" not in reasons
     assert "händelserna" in reasons["foreningar/forening-a/index.html"]  # it lists the association's events
     assert build(project, out, TEMPLATES, TODAY, clean=True).reasons[0][1] == "den fanns inte i förra bygget"
 

@@ -96,3 +96,38 @@ def test_problems_of_unchanged_files_are_reported_on_every_run(preview) -> None:
     recovered = server.rebuild()
     assert recovered.ok, recovered.message
     assert any(w.startswith("content/pages/om.md, rad 6") and "klicka här" in w for w in recovered.warnings)
+
+
+FEEDS = {"kalender.ics", "kalender/kommun/gavle.ics", "kalender/forening/forening-a.ics", "kalender/2026/mote-7.ics"}
+
+
+def test_an_edited_event_makes_again_only_the_feeds_that_hold_it(preview, tmp_path) -> None:
+    from sitegen.build import build
+
+    server, project, _ = preview
+    before = dict(server.outputs)
+    project.write("events/2026.yaml", _events(20, changed=7))
+    outcome = server.rebuild()
+    assert outcome.ok, outcome.message
+    after = server.outputs
+    made = {rel for rel in after if rel.endswith(".ics") and after[rel] is not before.get(rel)}
+    assert made == FEEDS  # its own feed, the calendar's, Gävle's and its organizer's; not the 19 other events'
+    assert "SUMMARY:Möte 7 (flyttat)" in after["kalender/2026/mote-7.ics"].decode()
+    build(project.content, tmp_path / "clean", TEMPLATES, TODAY, clean=True)
+    for rel in made | {"kalender/2026/mote-6.ics", "kalender/kommun/sandviken.ics"}:
+        assert after[rel] == (tmp_path / "clean" / rel).read_bytes(), rel  # as a clean build makes them
+
+
+def test_a_build_after_an_event_edit_writes_only_the_feeds_that_hold_it(scratch_project, tmp_path) -> None:
+    from sitegen.build import build
+
+    scratch_project.write("events/2026.yaml", _events(20))
+    scratch_project.write("pages/om.md", OM)
+    out = tmp_path / "out"
+    build(scratch_project.content, out, TEMPLATES, TODAY)
+    stamps = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.ics")}
+    scratch_project.write("events/2026.yaml", _events(20, changed=7))
+    result = build(scratch_project.content, out, TEMPLATES, TODAY)
+    assert {unit for unit, _ in result.reasons if unit.startswith("ics:")} == {f"ics:{rel}" for rel in FEEDS}
+    rewritten = {rel for rel, stamp in stamps.items() if (out / rel).stat().st_mtime_ns != stamp}
+    assert rewritten == FEEDS

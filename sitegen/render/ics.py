@@ -7,15 +7,18 @@ who has two feeds sees one event. SEQUENCE and LAST-MODIFIED come from sitegen.h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
-from icalendar import Calendar, Event, Timezone, vDuration, vRecur
+import functools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .. import calendar, history
 from ..dates import TZ
+from ..memos import Memo
 from ..model import CalendarEvent, SiteModel
 from . import Context, Output
+
+if TYPE_CHECKING:  # icalendar is imported when a feed is made: a build that reuses every feed never loads it
+    from icalendar import Event
 
 REFRESH = dt.timedelta(hours=12)
 PRODID = "-//Region Gävleborg//sitegen brukarinflytande//SV"
@@ -69,6 +72,8 @@ def _description(event: CalendarEvent, base_url: str, today: dt.date) -> str:
 
 
 def _repeat(vevent: Event, event: CalendarEvent) -> None:
+    from icalendar import vRecur
+
     repeat = event.data.repeat
     if repeat is None:
         return
@@ -89,6 +94,8 @@ def _repeat(vevent: Event, event: CalendarEvent) -> None:
 
 def vevent(event: CalendarEvent, model: SiteModel, versions: history.History) -> Event:
     """The VEVENT of one event, the same in every feed."""
+    from icalendar import Event
+
     data, base = event.data, model.site.base_url
     version = versions.version(event.id)
     out = Event()
@@ -127,6 +134,8 @@ _END = b"END:VCALENDAR\r\n"
 
 def _header(feed: calendar.Feed, model: SiteModel) -> bytes:
     """The feed's calendar properties, serialised by icalendar, without the closing line."""
+    from icalendar import Calendar, vDuration
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -142,17 +151,58 @@ def _header(feed: calendar.Feed, model: SiteModel) -> bytes:
     return text[: -len(_END)]
 
 
-def render(ctx: Context) -> Iterator[Output]:
+Unit = tuple[str, dict[str, str], Callable[[], list[Output]]]
+
+
+def units(ctx: Context, fingerprint: Callable[[Any], str]) -> Iterator[Unit]:
+    """One unit per feed: (its file, its key's parts, how to make it).
+
+    A feed's key holds its address and name and, for each event it holds, the event's fingerprint (its text,
+    organizers and dates) and its version from the history, so an edited event makes again only the feeds that
+    hold it: its own, the calendar's, its municipality's and its organizers'. The rest of what a feed reads (the
+    site's title and address, today) is in the key of every unit (sitegen/renderers.py).
+    """
+    from ..incremental import digest
+
     model = ctx.model
-    versions = history.load(model.content_dir, model.today, ctx.memos.history)
-    # Each component is serialised once and shared by every feed that holds it: with 10,000 events the
-    # feeds hold each event four times (everything, municipality, association, its own).
-    zone = bytes(Timezone.from_ical(VTIMEZONE).to_ical())
-    events: dict[str, bytes] = {}
+    feeds = _Feeds(model, history.load(model.content_dir, model.today, ctx.memos.history), ctx.memos.fragments)
+    keys: dict[int, str] = {}
+
+    def key(event: CalendarEvent) -> str:
+        if id(event) not in keys:
+            version = feeds.versions.version(event.id)
+            keys[id(event)] = f"{fingerprint(event)}|{version.sequence}|{version.created}|{version.modified}"
+        return keys[id(event)]
+
     for feed in calendar.all_feeds(model):
-        parts = [_header(feed, model), zone]
-        for event in feed.events:
-            if event.id not in events:
-                events[event.id] = bytes(vevent(event, model, versions).to_ical())
-            parts.append(events[event.id])
-        yield feed.path.lstrip("/"), b"".join([*parts, _END])
+        parts = {"events": digest(feed.path, feed.name, *(key(event) for event in feed.events))}
+        yield feed.path.lstrip("/"), parts, functools.partial(feeds.make, feed)
+
+
+class _Feeds:
+    """Makes feeds; each event's VEVENT is serialised once and shared by every feed that holds it (with 10,000
+    events the feeds hold each event four times), and kept in the session's memo by the event and its version."""
+
+    def __init__(self, model: SiteModel, versions: history.History, memo: Memo) -> None:
+        self.model, self.versions, self.memo = model, versions, memo
+        self._zone: bytes | None = None
+
+    def vevent(self, event: CalendarEvent) -> bytes:
+        version = self.versions.version(event.id)
+        witness = (event, version, self.model.site.base_url, self.model.today)
+        return self.memo.same(("vevent", event.id), witness,
+                              lambda: bytes(vevent(event, self.model, self.versions).to_ical()))
+
+    def make(self, feed: calendar.Feed) -> list[Output]:
+        if self._zone is None:
+            from icalendar import Timezone
+
+            self._zone = bytes(Timezone.from_ical(VTIMEZONE).to_ical())
+        parts = [_header(feed, self.model), self._zone, *(self.vevent(event) for event in feed.events), _END]
+        return [(feed.path.lstrip("/"), b"".join(parts))]
+
+
+def render(ctx: Context) -> Iterator[Output]:
+    """Every feed (sitegen check, and a renderer run on its own)."""
+    for _, _, make in units(ctx, lambda _event: ""):
+        yield from make()
