@@ -136,7 +136,7 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     session.problems.extend(model.warnings)
     old = session.previous.manifest
     sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),
-                                             session.memos.markdown)
+                                             session.memos.markdown, session.memos.checks)
     session.problems.extend(sanitised)
     session.new = Manifest(session.inputs.total, pages=0,
                            removals={"code": session.inputs.groups["code"], "texts": removals},
@@ -539,7 +539,8 @@ def check_links(session: Session, outputs: Mapping[str, bytes]) -> None:
     from .sources import markdown_texts
 
     assert session.model is not None
-    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"))
+    problems = check(list(markdown_texts(session.model)), outputs, session.resources.get("link_memo"),
+                     session.memos.checks)
     if any(p.severity == "fel" for p in problems):
         raise ContentError([*problems, *session.problems])
     session.problems.extend(problems)

@@ -62,6 +62,8 @@ def _dependency(name: str) -> str:
         return f"sidan content/pages/{name[6:-1]}.md"
     if name.startswith("menu:"):
         return "menyn"
+    if name.startswith("image_sizes[") and name.endswith("]"):
+        return f"bilden content/files/{name[len('image_sizes[/files/'):-1]} (en annan storlek)"
     name = name.lstrip("!")
     if name in _MODEL:
         return _MODEL[name]

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem
+from .memos import Memo
 from .rules import CODE_SPAN, FENCE
 from .sources import MarkdownText
 from .validate import did_you_mean
@@ -96,10 +97,11 @@ def _links(source: MarkdownText, memo: dict[tuple[str, str], Resolved] | None) -
 
 
 def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes],
-                memo: dict[tuple[str, str], Resolved] | None = None) -> list[Problem]:
+                memo: dict[tuple[str, str], Resolved] | None = None, text_memo: Memo | None = None
+                ) -> list[Problem]:
     """A Problem for each Markdown link to a page, attachment or anchor the build does not make.
 
-    `memo` (the preview's) keeps each text's links between runs.
+    `memo` (the preview's) keeps each text's links between runs, `text_memo` its heading ids.
     """
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
@@ -119,7 +121,7 @@ def check_links(texts: list[MarkdownText], outputs: Mapping[str, bytes],
                                             severity="varning"))
     from .rules import duplicate_ids  # a heading whose id the page already has (the gates' HTML check)
 
-    return problems + duplicate_ids(texts, outputs)
+    return problems + duplicate_ids(texts, outputs, text_memo)
 
 
 def _missing(target: str, path: str, outputs: Mapping[str, bytes]) -> str:

@@ -8,11 +8,12 @@ Light on purpose: a build with nothing to do makes a session without importing M
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+_MISSING = object()
 Removed = list[tuple[str, str]]  # what sanitising a text removed: (Swedish description, text to look for)
 
 MARKDOWN_LIMIT = 50_000  # texts remembered; a long preview session must not grow without end
@@ -68,6 +69,43 @@ class LastOne(Generic[T]):
         self._last = state["last"]
 
 
+class Memo:
+    """What the checks of one Markdown text or one event found, by what they read (sitegen/rules.py, model.py).
+
+    The preview keeps these between saves, so a save checks only the texts and events it changed. Text results
+    are stored relative to the text (line 0 is its first line, no file named) and placed at the text's file and
+    line when used, so moving a text within its file does not make it new. Cleared whole when it grows past
+    `limit` entries, so a long preview does not grow without end.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._found: dict[Hashable, object] = {}
+        self.limit = limit
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """make(), or what it gave for `key` before (the key holds everything make reads)."""
+        found = self._found.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self._found) >= self.limit:
+                self._found.clear()
+            found = self._found[key] = make()
+        return found  # type: ignore[return-value]
+
+    def same(self, key: Hashable, witness: object, make: Callable[[], T]) -> T:
+        """make(), or its last result for `key` while `witness` (what make reads) equals the last one's.
+
+        The last witness is kept with the result, so an equal one made anew (a file read again) still finds it.
+        """
+        found = self._found.get(key, _MISSING)
+        if isinstance(found, tuple) and (found[0] is witness or found[0] == witness):
+            return found[1]  # type: ignore[no-any-return]
+        if found is _MISSING and len(self._found) >= self.limit:
+            self._found.clear()
+        result = make()
+        self._found[key] = (witness, result)
+        return result
+
+
 @dataclass
 class Memos:
     """The memos of one session. The preview keeps one Memos for all its runs; each memo is keyed by what its
@@ -76,6 +114,7 @@ class Memos:
     markdown: MarkdownMemo = field(default_factory=MarkdownMemo)
     history: LastOne[Any] = field(default_factory=LastOne)  # the calendar's git history (sitegen/history.py)
     images: dict[tuple[str, int, int], tuple[int, int] | None] = field(default_factory=dict)  # by path, time, size
+    checks: Memo = field(default_factory=Memo)  # the checks of each text and event, by what they read
 
     def for_process(self) -> Memos:
         """What a renderer in its own process gets: the history, not the (large) Markdown memo."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from .editor import check_comment
 from .errors import ContentError, Problem, display_path
 from .history import file_dates, removed_events
 from .load import Document, LoadFailed, load_markdown, load_yaml
-from .memos import Memos
+from .memos import Memo, Memos
 from .validate import check_list, check_mapping, check_unique, did_you_mean
 
 EXTRA_PLACES = ("Digitalt", "Hela länet")
@@ -30,6 +31,9 @@ _NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 RESERVED_SLUGS = {"static", "files", "404", "sitemap"}
 DIRECTORY_FILTERS = ("kommun", "malgrupp")  # /foreningar/kommun/<kommun>/, /foreningar/malgrupp/<målgrupp>/
 M = TypeVar("M", bound=BaseModel)
+
+if TYPE_CHECKING:
+    from .sources import MarkdownText
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,13 @@ class SiteModel:
     changed: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
 
     @cached_property
+    def markdown_texts(self) -> tuple[MarkdownText, ...]:
+        """Every Markdown text of the site with its file, line and page (sitegen/sources.py), listed once."""
+        from .sources import list_texts
+
+        return tuple(list_texts(self))
+
+    @cached_property
     def occurrences(self) -> list[Occurrence]:
         return sorted((o for e in self.events for o in e.occurrences), key=lambda o: o.sort_key)
 
@@ -172,6 +183,19 @@ class SiteModel:
             for association_id in dict.fromkeys(a.id for a in event.organizers):
                 by_id.setdefault(association_id, []).append(event)
         return by_id
+
+    @cached_property
+    def image_sizes(self) -> dict[str, tuple[int, int]]:
+        """Width and height of each image in content/files/, by its address ("/files/karta.png")."""
+        from .images import FORMATS, PREFIX, size_of
+
+        sizes = {PREFIX + name: size_of(self.content_dir, PREFIX + name) for name in self.files
+                 if Path(name).suffix.lower() in FORMATS}
+        return {src: size for src, size in sizes.items() if size is not None}
+
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """An image's width and height for its <img>; a page template's model notes that the page shows it."""
+        return self.image_sizes.get(src)
 
     def association(self, association_id: str) -> schema.Association:
         return next(a for a in self.associations if a.id == association_id)
@@ -282,16 +306,37 @@ class _Loader:
                                          f"”{stem.lower()}.md”, eller flytta den till content/files/ om den "
                                          "är en bilaga."))
 
+    def site(self) -> schema.Site | None:
+        """content/site.yaml, checked; None (with an error) when it is missing or wrong."""
+        name = path_of(Input.SITE)
+        there = self.present(name)
+        if not there and name not in self.unreadable:
+            self.problems.append(Problem(display_path(self.dir / name, self.dir), None, None,
+                                         "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
+        return self.once("site", self.dir / name, self._site) if there else None
+
+    def _site(self, path: Path) -> schema.Site | None:
+        doc = self.doc(path)
+        return check_mapping(doc, schema.Site, self.problems) if doc else None
+
     def data_list(self, name: str, model: type[M]) -> list[M]:
-        path = self.dir / name
         if not self.present(name):
             return []
+        entries, raw_ids = self.once(f"list:{model.__name__}", self.dir / name,
+                                     functools.partial(self._data_list, model))
+        if raw_ids is None:
+            self.unreadable.add(name)
+        else:
+            self.raw_ids[name] = raw_ids
+        return entries
+
+    def _data_list(self, model: type[M], path: Path) -> tuple[list[M], set[str] | None]:
+        """The entries of a list file, and the ids written in it (None when the file is no list)."""
         doc = self.doc(path)
         if doc is None or not isinstance(doc.data, list):
-            self.unreadable.add(name)
-        if doc and isinstance(doc.data, list):
-            self.raw_ids[name] = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
-        return check_list(doc, model, self.problems) if doc else []
+            return (check_list(doc, model, self.problems) if doc else []), None
+        raw_ids = {str(e["id"]) for e in doc.data if isinstance(e, dict) and "id" in e}
+        return check_list(doc, model, self.problems), raw_ids
 
     def attachments(self) -> list[str]:
         """The files of content/files/ that may be published (attachments.py); an error for each of the others."""
@@ -509,8 +554,12 @@ def _check_deadline(data: schema.Event, problems: list[Problem]) -> None:
 
 
 def _cross_check(site: schema.Site, associations: list[schema.Association], raw_events: list[schema.Event],
-                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None) -> list[CalendarEvent]:
-    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all."""
+                 tz: ZoneInfo, problems: list[Problem], invalid_ids: set[str] | None, memo: Memo | None = None
+                 ) -> list[CalendarEvent]:
+    """Checks references between files; `invalid_ids` None means associations.yaml could not be read at all.
+
+    With `memo` (the preview's), an event unchanged since the last run is not checked or expanded again.
+    """
     by_id = {a.id: a for a in associations}
     for association in associations:
         if association.id in DIRECTORY_FILTERS:
@@ -522,21 +571,47 @@ def _cross_check(site: schema.Site, associations: list[schema.Association], raw_
                          "municipalities", problems)
     events = []
     for data in raw_events:
-        file = data.source[0]
-        _check_place(data.municipality, site, file, data.line_of("municipality"), "municipality", problems)
-        organizers = []
-        for index, org in enumerate(data.organizers):
-            if org in by_id:
-                organizers.append(by_id[org])
-            elif invalid_ids is not None and org not in invalid_ids:
-                problems.append(Problem(file, data.line_of(f"organizers.{index}"), "organizers",
-                                        f"Det finns ingen förening med id ”{org}” i associations.yaml."
-                                        f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
-        event = CalendarEvent(data, organizers)
-        _expand(event, tz, problems)
-        _check_deadline(data, problems)
+        organizers = _organizers(data, by_id, invalid_ids, problems)
+        if memo is None:
+            events.append(_calendar_event(data, organizers, site, tz, problems))
+            continue
+        # An event equal to one of the last run (its file not read again, or read again with this entry as it
+        # was) is the very same object as then, so what depends on it is known to be unchanged too.
+        event, found = memo.same(("event", data.source[0], data.id), (data, site, *organizers),
+                                 functools.partial(_event_alone, data, organizers, site, tz))
         events.append(event)
+        problems += found
     return events
+
+
+def _organizers(data: schema.Event, by_id: dict[str, schema.Association], invalid_ids: set[str] | None,
+                problems: list[Problem]) -> list[schema.Association]:
+    """The event's organizers; an error for each id no association has (unless associations.yaml is broken)."""
+    organizers = []
+    for index, org in enumerate(data.organizers):
+        if org in by_id:
+            organizers.append(by_id[org])
+        elif invalid_ids is not None and org not in invalid_ids:
+            problems.append(Problem(data.source[0], data.line_of(f"organizers.{index}"), "organizers",
+                                    f"Det finns ingen förening med id ”{org}” i associations.yaml."
+                                    f"{did_you_mean(org, by_id)} Skriv föreningens id exakt som i associations.yaml."))
+    return organizers
+
+
+def _calendar_event(data: schema.Event, organizers: list[schema.Association], site: schema.Site, tz: ZoneInfo,
+                    problems: list[Problem]) -> CalendarEvent:
+    """One checked event with its occurrences: its place, its times and its registration deadline checked."""
+    _check_place(data.municipality, site, data.source[0], data.line_of("municipality"), "municipality", problems)
+    event = CalendarEvent(data, organizers)
+    _expand(event, tz, problems)
+    _check_deadline(data, problems)
+    return event
+
+
+def _event_alone(data: schema.Event, organizers: list[schema.Association], site: schema.Site, tz: ZoneInfo
+                 ) -> tuple[CalendarEvent, list[Problem]]:
+    problems: list[Problem] = []
+    return _calendar_event(data, organizers, site, tz, problems), problems
 
 
 def _attachment_problems(path: Path, content_dir: Path, name: str, memo: FileMemo | None) -> list[str]:
@@ -564,13 +639,7 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None, m
     """
     loader = _Loader(content_dir, memo)
     problems = loader.problems
-    site_path = content_dir / path_of(Input.SITE)
-    site_there = loader.present(path_of(Input.SITE))
-    site_doc = loader.doc(site_path) if site_there else None
-    if not site_there and path_of(Input.SITE) not in loader.unreadable:
-        problems.append(Problem(display_path(site_path, content_dir), None, None,
-                                "Filen site.yaml saknas. Den behövs för webbplatsens namn och adress."))
-    site = check_mapping(site_doc, schema.Site, problems) if site_doc else None
+    site = loader.site()
     pages = loader.pages()
     news = loader.news()
     associations = loader.data_list(path_of(Input.ASSOCIATIONS), schema.Association)
@@ -585,7 +654,9 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None, m
     check_unique(laws, "id", "Id:t", problems)
     associations_file = path_of(Input.ASSOCIATIONS)
     invalid_ids = None if associations_file in loader.unreadable else loader.raw_ids.get(associations_file, set())
-    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids) if site else []
+    memos = memos or Memos()
+    events = _cross_check(site, associations, raw_events, ZoneInfo(site.timezone), problems, invalid_ids,
+                          memos.checks) if site else []
     problems += review.check_pages(((p.slug, p.source, p.meta) for p in pages.values()), today)
     problems += review.check_laws(laws, today)
     if memo is not None:
@@ -594,19 +665,19 @@ def load_site(content_dir: Path, today: dt.date, memo: FileMemo | None = None, m
         raise ContentError(problems)
     model = SiteModel(content_dir, site, pages, news, associations, events, steps, laws, checklist,
                       definitions, attachment_names, today)
-    return _checked(model, problems, content_dir, today, memos or Memos())
+    return _checked(model, problems, content_dir, today, memos)
 
 
 def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today: dt.date, memos: Memos) -> SiteModel:
     """The model after the rules that read all of it; raises ContentError when there is an error."""
     from .sources import limit_problems  # every Markdown text within the limits that bound its conversion
 
-    limited = limit_problems(model)
+    limited = limit_problems(model, memos.checks)
     if limited:  # nothing below may convert a text that would take minutes
         raise ContentError([*problems, *limited])
     from .rules import check_site  # headings, links, images: what the accessibility gates would reject
 
-    problems += check_site(model)
+    problems += check_site(model, memos.checks)
     problems += removed_events(content_dir, today, memos.history)  # an event deleted instead of cancelled
     if any(p.severity == "fel" for p in problems):
         raise ContentError(problems)

@@ -107,8 +107,9 @@ REGISTRY: tuple[Renderer, ...] = (
              background=True),
     Renderer("feeds", "sitegen.render.feeds", inputs=frozenset({Input.SITE, Input.NEWS, Input.TEMPLATES})),
     # Made in its own process, beside the pages; the git history behind "Senast uppdaterad" is in every key.
+    # content/files/ too: an event's description may show an image, which the PDF holds.
     Renderer("pdf", "sitegen.render.pdf", inputs=frozenset({Input.SITE, Input.EVENTS, Input.ASSOCIATIONS, Input.TODAY,
-                                              Input.TEMPLATES}),
+                                              Input.TEMPLATES, Input.FILES}),
              where=Where.PROCESS, slow=True, heavy_imports=("weasyprint",)),
     Renderer("sitemap", "sitegen.render.sitemap", inputs=frozenset({Input.SITE, Input.URLS, Input.TEMPLATES}),
              needs=frozenset({Need.PAGES})),

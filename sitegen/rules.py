@@ -7,6 +7,8 @@ tables and dates. Each message is Swedish, on the Markdown file's own line, and 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,6 +21,7 @@ from . import images
 from .errors import Problem
 
 if TYPE_CHECKING:
+    from .memos import Memo
     from .model import SiteModel
     from .schema import Model
     from .sources import MarkdownText
@@ -331,12 +334,33 @@ def _plain_dates(model: SiteModel) -> Iterator[Problem]:
                                   f"veckodag (”{match.group(1)}”); i kalendern visas dagen ändå med veckodag.")
 
 
-def check_site(model: SiteModel) -> list[Problem]:
-    """Every content rule over every Markdown text of the site, and the menu, footer and plain-text checks."""
+def check_site(model: SiteModel, memo: Memo | None = None) -> list[Problem]:
+    """Every content rule over every Markdown text of the site, and the menu, footer and plain-text checks.
+
+    With `memo` (kept by the preview), a text checked in an earlier run is not checked again.
+    """
     from .sources import markdown_texts
 
-    problems = [p for source in markdown_texts(model) for p in check_text(source, model.content_dir)]
+    problems = [p for source in markdown_texts(model) for p in _text_problems(source, model.content_dir, memo)]
     return [*problems, *_menu_clashes(model), *_footer_duplicates(model), *_plain_dates(model)]
+
+
+def _text_problems(source: MarkdownText, content_dir: Path, memo: Memo | None) -> list[Problem]:
+    """check_text, remembered by the text and its page; a text with images also reads their files, so never."""
+    if memo is None or "![" in source.text:
+        return check_text(source, content_dir)
+    return placed(source, memo.get(("rules", source.text, source.url),
+                                   lambda: check_text(relative_to_text(source), content_dir)))
+
+
+def relative_to_text(source: MarkdownText) -> MarkdownText:
+    """The text alone: its problems come out on the text's own lines (0 = its first), in no file."""
+    return dataclasses.replace(source, file="", line=0, field=None)
+
+
+def placed(source: MarkdownText, found: list[Problem]) -> list[Problem]:
+    """Problems found in relative_to_text(source), at the source's file, line and field."""
+    return [Problem(source.file, source.line_at(p.line or 0), source.field, p.message, p.severity) for p in found]
 
 
 _HTML_ID = re.compile(r"""<h[1-6]\b[^>]*?\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -351,39 +375,56 @@ def _heading_id(heading: Heading, rows: list[str], slugify: Callable[[str, str],
     return text, match.group(1) if match else ""
 
 
-def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes]) -> list[Problem]:
+def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes], memo: Memo | None = None
+                  ) -> list[Problem]:
     """An error for each heading whose id (made from its text) is already used on the page it is shown on.
 
     A page with two equal ids is not valid HTML (the gates' Nu Html Checker refuses it), and a link to the
     #anchor reaches the wrong place. The template's own ids ("main", "aktuellt" …) count too. The ids are
     worked out from the Markdown as the converter's table of contents makes them, without converting again.
+    With `memo` (kept by the preview), a text is checked again only when it or its page changed.
     """
-    from markdown.extensions.toc import slugify_unicode
-
     from .links import _output_for
 
     problems = []
     for source in texts:
-        found = [h for h in headings(source.text) if h.level > 1] if "#" in source.text or "--" in source.text \
-            or "<h" in source.text.lower() else []
-        output = _output_for(source.url, outputs) if found else None
+        if "#" not in source.text and "--" not in source.text and "<h" not in source.text.lower():
+            continue
+        output = _output_for(source.url, outputs)
         if output is None or not output.endswith(".html"):
             continue
-        page = outputs[output].decode("utf-8", errors="replace")
-        rows = source.text.split("\n")
-        ids = [_heading_id(heading, rows, slugify_unicode) for heading in found]
-        mine = Counter(anchor for _, anchor in ids)
-        seen: set[str] = set()
-        for heading, (text, anchor) in zip(found, ids, strict=True):
-            # Taken elsewhere on the page, or (an id written in HTML; the converter numbers its own) above in the text.
-            taken = page.count(f'id="{anchor}"') > mine[anchor] or (heading.kind == "html" and anchor in seen)
-            seen.add(anchor)
-            if anchor and taken:
-                what = f"Rubriken ”{text}” får id:t ”{anchor}”" if heading.kind != "html" else \
-                    f"Rubriken ”{text}” har id=\"{anchor}\""
-                problems.append(_error(source, source.line_at(heading.index), f"{what}, som något annat på sidan "
-                                       f"{source.url} redan har. Då hamnar länkar till #{anchor} fel, och sidan blir "
-                                       "inte giltig HTML. " + ("Ändra rubrikens text lite, till exempel med ett ord till."
-                                                               if heading.kind != "html" else
-                                                               "Ge den ett annat id, eller ta bort id=… .")))
+        page = outputs[output]
+        if memo is None:
+            problems += _duplicate_ids(source, page)
+        else:
+            problems += placed(source, memo.same(("ids", source.text, source.url), page,
+                                                 functools.partial(_duplicate_ids, relative_to_text(source), page)))
+    return problems
+
+
+def _duplicate_ids(source: MarkdownText, data: bytes) -> list[Problem]:
+    """duplicate_ids for one text and the bytes of the page it is shown on."""
+    from markdown.extensions.toc import slugify_unicode
+
+    found = [h for h in headings(source.text) if h.level > 1]
+    if not found:
+        return []
+    problems = []
+    page = data.decode("utf-8", errors="replace")
+    rows = source.text.split("\n")
+    ids = [_heading_id(heading, rows, slugify_unicode) for heading in found]
+    mine = Counter(anchor for _, anchor in ids)
+    seen: set[str] = set()
+    for heading, (text, anchor) in zip(found, ids, strict=True):
+        # Taken elsewhere on the page, or (an id written in HTML; the converter numbers its own) above in the text.
+        taken = page.count(f'id="{anchor}"') > mine[anchor] or (heading.kind == "html" and anchor in seen)
+        seen.add(anchor)
+        if anchor and taken:
+            what = f"Rubriken ”{text}” får id:t ”{anchor}”" if heading.kind != "html" else \
+                f"Rubriken ”{text}” har id=\"{anchor}\""
+            problems.append(_error(source, source.line_at(heading.index), f"{what}, som något annat på sidan "
+                                   f"{source.url} redan har. Då hamnar länkar till #{anchor} fel, och sidan blir "
+                                   "inte giltig HTML. " + ("Ändra rubrikens text lite, till exempel med ett ord till."
+                                                           if heading.kind != "html" else
+                                                           "Ge den ett annat id, eller ta bort id=… .")))
     return problems

@@ -6,12 +6,13 @@ names the file and the line where the coordinator can fix it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import markup
 from .errors import ContentError, Problem
-from .memos import MarkdownMemo
+from .memos import MarkdownMemo, Memo
 from .model import SiteModel
 from .schema import Model
 
@@ -42,7 +43,15 @@ def _field(entry: Model, name: str, text: str | None, url: str, label: str | Non
 
 
 def markdown_texts(model: SiteModel) -> Iterator[MarkdownText]:
-    """All Markdown of the site, pages and news first, then the Markdown fields of the data files."""
+    """All Markdown of the site, pages and news first, then the Markdown fields of the data files.
+
+    Listed once per model (the rules, the limits, the sanitiser and the link check all read the list).
+    """
+    return iter(model.markdown_texts)
+
+
+def list_texts(model: SiteModel) -> Iterator[MarkdownText]:
+    """markdown_texts, worked out (SiteModel.markdown_texts keeps the list)."""
     for page in model.pages.values():
         yield MarkdownText(page.source, page.body_line, None, page.body, page.url)
     for item in model.news:
@@ -61,11 +70,17 @@ def markdown_texts(model: SiteModel) -> Iterator[MarkdownText]:
         yield from _field(definition, "definition", definition.definition, "/definitioner/")
 
 
-def limit_problems(model: SiteModel) -> list[Problem]:
-    """An error for each Markdown text too long or too costly to convert (markup.limit_problems), at its line."""
+def limit_problems(model: SiteModel, memo: Memo | None = None) -> list[Problem]:
+    """An error for each Markdown text too long or too costly to convert (markup.limit_problems), at its line.
+
+    With `memo` (kept by the preview), a text checked in an earlier run is not checked again.
+    """
     problems = []
     for source in markdown_texts(model):
-        for index, message in markup.limit_problems(source.text):
+        text = source.text
+        found = memo.get(("limits", text), functools.partial(markup.limit_problems, text)) if memo is not None \
+            else markup.limit_problems(text)
+        for index, message in found:
             problems.append(Problem(source.file, source.line_at(index), source.field, message))
     return problems
 
@@ -79,20 +94,21 @@ def _line_of(text: str, needle: str) -> int:
 Removals = dict[str, list[list[str]]]  # a text's digest -> what sanitising removed, as [description, needle]
 
 
-def sanitiser_warnings(model: SiteModel, known: Removals | None = None, memo: MarkdownMemo | None = None
-                        ) -> tuple[list[Problem], Removals]:
+def sanitiser_warnings(model: SiteModel, known: Removals | None = None, memo: MarkdownMemo | None = None,
+                       checks: Memo | None = None) -> tuple[list[Problem], Removals]:
     """A Swedish warning for each Markdown text whose HTML the sanitiser shortens, saying what went.
 
     `known` is what an earlier build found for texts by their digest; only the other texts are converted, into
     the session's `memo` (the pages then use the same conversion). Also returns what was found for every text
-    of this model, for the next build.
+    of this model, for the next build. With `checks` (kept by the preview), a text's digest is worked out once.
     """
     from .incremental import digest
 
     known = known or {}
     memo = memo if memo is not None else MarkdownMemo()
     sources = list(markdown_texts(model))
-    keys = {source.text: digest(source.text) for source in sources}
+    keys = {source.text: checks.get(("digest", source.text), functools.partial(digest, source.text))
+            if checks is not None else digest(source.text) for source in sources}
     markup.prepare((text for text, key in keys.items() if key not in known), memo)
     found_by_key: Removals = {}
     warnings: list[Problem] = []

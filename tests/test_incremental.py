@@ -339,6 +339,39 @@ def test_a_new_commit_is_an_input_like_the_files(tmp_path):
     assert _tree(project.out) == project.clean_tree()
 
 
+def test_an_image_replaced_by_one_of_another_size_renders_every_page_that_shows_it_again(project):
+    """Width and height are on each <img>: a page kept from the last build would stretch the new image."""
+    from PIL import Image
+
+    image = project.content / "files" / "karta.png"
+    Image.new("RGB", (320, 200), (10, 80, 120)).save(image)
+    shown = "\n\n![Karta över Gävle](/files/karta.png)\n"
+    (project.content / "pages" / "om.md").write_text((project.content / "pages" / "om.md").read_text() + shown)
+    (project.content / "pages" / "kalender.md").write_text((project.content / "pages" / "kalender.md").read_text()
+                                                           + shown)  # the calendar's intro (a macro)
+    (project.content / "news" / "2026-02-01-nyhet.md").write_text(
+        (project.content / "news" / "2026-02-01-nyhet.md").read_text() + shown)
+    project.edit("content/events/2026.yaml", "description: Öppet möte.", "description: |\n    Öppet möte." +
+                 shown.replace("\n", "\n    ").rstrip())
+    project.edit("content/associations.yaml", "description: Föreningen för *alla*.",
+                 "description: |\n    Föreningen för *alla*." + shown.replace("\n", "\n    ").rstrip())
+    project.edit("content/site.yaml", "footer: Utgiven av Exempelregionen.",
+                 "footer: \"Utgiven av Exempelregionen. ![Regionens märke](/files/karta.png)\"")
+    project.build()
+    before = _tree(project.out)
+    showing = sorted(rel for rel, data in before.items() if rel.endswith(".html") and b'width="320" height="200"' in data)
+
+    Image.new("RGB", (100, 500), (10, 80, 120)).save(image)
+    project.build()
+    after = _tree(project.out)
+    assert after == project.clean_tree()
+    assert not [rel for rel in showing if b'width="100" height="500"' not in after[rel]]
+    for page in ("om/index.html", "kalender/index.html", "aktuellt/nyhet/index.html", "kalender/2026/mote-2026-03/index.html",
+                 "foreningar/forening-a/index.html", "index.html"):
+        assert page in showing
+    assert after["kalender.pdf"] != before["kalender.pdf"]  # the event's description prints the image
+
+
 def test_after_a_page_edit_the_search_index_is_sent_only_that_page_and_equals_a_clean_one(project, monkeypatch):
     """The last build's pages go to Pagefind while the content loads; only the edited page is sent once made."""
     from sitegen.render import pagefind_service

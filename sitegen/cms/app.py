@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -18,6 +19,7 @@ import jinja2
 from .. import schema
 from ..errors import Problem
 from ..model import EXTRA_PLACES
+from ..outdir import CACHE_DIR
 from ..scaffold import event_id, slugify, unique
 from . import store
 from .check import problems_after
@@ -57,12 +59,43 @@ class FormState:
         return bool(self.errors or self.general)
 
 
+TOKEN_FILE = "editor-token"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def session_token(folder: Path) -> str:
+    """The token every POST must carry, kept in `folder` (the build cache) so a form opened before the preview
+    was restarted can still be saved. Only a file of this user's, readable by nobody else, is trusted; when
+    the folder cannot be written the token lives as long as the preview."""
+    path = folder / TOKEN_FILE
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as opened:
+            status, kept = os.fstat(opened.fileno()), opened.read(100).decode("ascii", "replace").strip()
+        if status.st_uid == os.getuid() and not status.st_mode & 0o077 and _TOKEN.match(kept):
+            return kept
+    except OSError:
+        pass
+    token = secrets.token_urlsafe(32)
+    temporary = folder / f"{TOKEN_FILE}.{os.getpid()}"
+    try:
+        folder.mkdir(exist_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "w") as opened:
+            opened.write(token)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+    return token
+
+
 class Editor:
     """One editor session: the content folder, the templates and the token every POST must carry."""
 
     def __init__(self, content: Path, templates: Path, today: dt.date | None) -> None:
         self.content, self.templates, self.today = content, templates, today
-        self.token = secrets.token_urlsafe(32)
+        self.token = session_token(content.parent / CACHE_DIR)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / "editor"), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.lock = threading.Lock()  # one save at a time: the check and the write belong together

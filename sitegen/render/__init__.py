@@ -5,6 +5,7 @@ Adding an output kind means one module here and one entry in sitegen/renderers.p
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -40,6 +41,24 @@ class Context:
             object.__setattr__(self, "env", environment(self.templates, None, self.model.content_dir, self.memos))
 
 
+def _markdown_filter(content_dir: Path, memos: Memos) -> Any:
+    """The `markdown` filter: Markdown as HTML (converted once a run, `memos`), each image with its width and height.
+
+    The sizes come from the model in the template's context: a page template's model notes which images the
+    page shows, so replacing an image with one of another size renders those pages again. Macros that show
+    Markdown are imported `with context` for that reason.
+    """
+    from ..images import size_of
+
+    @jinja2.pass_context
+    def markdown(context: jinja2.runtime.Context, text: str | None) -> Markup:
+        model = context.get("model")
+        sizes = model.image_size if model is not None else functools.partial(size_of, content_dir, memo=memos.images)
+        return Markup(markup.add_sizes(markup.to_html(text, memos.markdown), sizes))
+
+    return markdown
+
+
 def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, content_dir: Path,
                 memos: Memos) -> jinja2.Environment:
     """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`.
@@ -47,12 +66,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, co
     Images in Markdown get their width and height from the files in `content_dir`; Markdown converted once
     in the run (`memos`) is not converted again.
     """
-    from ..images import size_of
-
-    def image_size(src: str) -> tuple[int, int] | None:
-        """Width and height of an image in content/files/ ("/files/bild.png"), for its <img>."""
-        return size_of(content_dir, src, memos.images)
-
+    markdown = _markdown_filter(content_dir, memos)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
@@ -63,7 +77,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, co
         bytecode_cache=bytecode_cache,
     )
     env.filters.update(
-        markdown=lambda text: Markup(markup.add_sizes(markup.to_html(text, memos.markdown), image_size)),
+        markdown=markdown,
         inline_markdown=lambda text: Markup(markup.to_inline_html(text, memos.markdown)),
         day=dates.day,
         short_day=dates.short_day,

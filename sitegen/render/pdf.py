@@ -10,14 +10,19 @@ points to the web calendar, so nobody takes the paper for the whole calendar.
 
 from __future__ import annotations
 
+import base64
 import calendar as monthdays
 import datetime as dt
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote
 
-from .. import calendar, history
+from .. import attachments, calendar, contentfs, history, images
 from ..dates import TZ
 from ..errors import BuildError
 from ..model import Occurrence, SiteModel
@@ -91,7 +96,24 @@ def html(ctx: Context) -> str:
         updated_stamp=updated.isoformat(), calendar_url=base + "/kalender/",
         feed_url=base + calendar.main_feed(model).path)
     # A link in a description ("/checklista/") must lead to the site from paper too, not to a file beside the template.
-    return rooted(page, base)
+    return rooted(inline_images(page, model.content_dir), base)
+
+
+_IMAGE = re.compile(r'(<img\b[^>]*?\ssrc=")(/files/[^"]+)"')
+
+
+def inline_images(page: str, content_dir: Path) -> str:
+    """Images from content/files/ put into the HTML as data, read safely: the PDF never fetches anything."""
+    def data(match: re.Match[str]) -> str:
+        name = unquote(unescape(match.group(2)))[len(images.PREFIX):]
+        kind = images.FORMATS.get(Path(name).suffix.lower(), "")
+        try:
+            raw = contentfs.read_bytes(content_dir / "files" / name, content_dir, attachments.MAX_BYTES)
+        except (OSError, contentfs.UnsafeFile, contentfs.TooLarge):
+            return match.group(0)  # the content check has said what is wrong with it; the PDF fails on it below
+        return f'{match.group(1)}data:image/{kind.lower()};base64,{base64.b64encode(raw).decode("ascii")}"'
+
+    return _IMAGE.sub(data, page) if "<img" in page else page
 
 
 def render(ctx: Context) -> Iterator[Output]:
@@ -107,7 +129,9 @@ def render(ctx: Context) -> Iterator[Output]:
     logger.addHandler(errors)
     fonts = weasyprint.text.fonts.FontConfiguration()
     try:
-        document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/")
+        # Only the template's own files and the images put in as data: nothing from the network, ever.
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})
+        document = weasyprint.HTML(string=source, base_url=str(ctx.templates / "pdf") + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     finally:
         logger.removeHandler(errors)
