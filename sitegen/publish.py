@@ -19,7 +19,6 @@ unchanged file is a second name (a hard link) for the published one.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import os
@@ -30,7 +29,6 @@ import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from .incremental import files_under
 from .outdir import CACHE_DIR, MARK, MARK_TEXT, locked
 
 _AT_FDCWD = -100
@@ -132,31 +130,40 @@ def _claim_spare(out: Path) -> Path | None:
     return staging
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def _clear(staging: Path, out: Path, keep: Collection[str]) -> set[str]:
     """Removes from `staging` every file but those in `keep` that are the published file itself (hard links),
     and the folders left empty; returns the files kept."""
-    kept = set()
-    top, published = os.fspath(staging), os.fspath(out)
-    for rel, path in files_under(staging):
-        if rel in keep and not os.path.islink(path) and _same_file(path, os.path.join(published, rel)):
-            kept.add(rel)
-        else:
-            os.unlink(path)
-    for folder, dirs, _files in os.walk(top, topdown=False):
-        for name in dirs:  # a link to a folder is listed among the folders, and is removed as a file
-            if os.path.islink(os.path.join(folder, name)):
-                os.unlink(os.path.join(folder, name))
-        if folder != top:
-            with contextlib.suppress(OSError):  # not empty: it holds what is kept
-                os.rmdir(folder)
+    kept: set[str] = set()
+    _clear_folder(os.fspath(staging), "", os.fspath(out), keep, kept, os.lstat(staging).st_dev)
     return kept
+
+
+def _clear_folder(folder: str, prefix: str, out: str, keep: Collection[str], kept: set[str], device: int) -> bool:
+    """_clear for one folder (`prefix` is its path in the site); True when it is empty afterwards."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _clear_folder(entry.path, f"{rel}/", out, keep, kept, device):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif rel in keep and entry.is_file(follow_symlinks=False) and _is_published(entry, out, rel, device):
+                kept.add(rel)
+                empty = False
+            else:  # a link to a folder is removed as a file, never entered
+                os.unlink(entry.path)
+    return empty
+
+
+def _is_published(entry: os.DirEntry[str], out: str, rel: str, device: int) -> bool:
+    """Whether `entry` is a second name for the published file `rel` (the same file, not a copy)."""
+    try:
+        published = os.lstat(os.path.join(out, rel))
+    except OSError:
+        return False
+    return published.st_ino == entry.inode() and published.st_dev == device
 
 
 def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged: Collection[str]) -> None:
