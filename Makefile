@@ -64,8 +64,10 @@ bench-serve: $(VENV)/.installed
 	$(BIN)/python benchmarks/preview_loop.py
 	$(if $(wildcard /usr/bin/chromium),$(BIN)/python benchmarks/preview_loop.py --browser)
 
+# The tests run in one process per core (pytest-xdist, at most four: each may start a Chromium); a worker that runs
+# out of tests takes half of another's (worksteal), so tests of one file mostly stay together with their fixtures.
 test: system-deps $(VENV)/.installed node_modules/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal
 
 # Times sitegen at three sizes against Hugo, Hugo + Pagefind and `hugo server` (save → served) on the same
 # 1,000 pages, and the preview's save → served for one page and for one event of 2,000; prints a table

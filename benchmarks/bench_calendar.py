@@ -70,6 +70,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from sitegen import history
+    from sitegen.memos import Memos
     from sitegen.model import load_site
     from sitegen.render import Context, ics, pdf
 
@@ -89,11 +90,12 @@ def main() -> None:
         del rng
 
         print(f"{args.events} events, {args.commits} commits of history")
-        model = timed("load and check content", lambda: load_site(content, TODAY))
+        memos = Memos()  # the run's memos: the git history read while checking serves the feeds and the PDF too
+        model = timed("load and check content", lambda: load_site(content, TODAY, None, memos))
         print(f"  {len(model.occurrences)} occurrences, {len(model.upcoming)} upcoming")
-        versions = timed("git history (SEQUENCE, LAST-MODIFIED)", lambda: history.load(content, TODAY))
+        versions = timed("git history (SEQUENCE, LAST-MODIFIED)", lambda: history.load(content, TODAY))  # read anew
         print(f"  highest SEQUENCE {max(v.sequence for v in versions.events.values())}")
-        ctx = Context(model, ROOT / "templates")
+        ctx = Context(model, ROOT / "templates", memos=memos)
         feeds = timed("all .ics feeds", lambda: list(ics.render(ctx)))
         print(f"  {len(feeds)} feeds, kalender.ics {len(dict(feeds)['kalender.ics']) / 1e6:.1f} MB")
         html = timed("kalender.pdf: HTML from the template", lambda: pdf.html(ctx))

@@ -63,7 +63,7 @@ def resolve_today(today: dt.date | None = None) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
-def _load_site() -> Callable[[Path, dt.date], SiteModel]:
+def _load_site() -> Callable[..., SiteModel]:
     """model.load_site, imported on first use (a no-change build never needs it); replaceable in tests."""
     replaced = globals().get("load_site")
     if replaced is not None:
@@ -79,24 +79,28 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def check(content: Path, today: dt.date | None = None, templates: Path | None = None) -> SiteModel:
+def check(content: Path, today: dt.date | None = None, templates: Path | None = None,
+          memos: Memos | None = None) -> SiteModel:
     """Loads and validates all content without writing anything; raises ContentError.
 
     With `templates`, every output is also rendered in memory (the engine in check mode, without a cache),
-    so broken links and template errors show up here as they would in a build.
+    so broken links and template errors show up here as they would in a build. `memos` are the run's (new
+    unless given: the editor's check shares the preview's converted Markdown).
     """
+    memos = memos or Memos()
     if templates is None:
         from .sources import sanitiser_warnings
 
-        model = _load_site()(content, resolve_today(today))
-        return dataclasses.replace(model, warnings=[*model.warnings, *sanitiser_warnings(model)[0]])
+        model = _load_site()(content, resolve_today(today), None, memos)
+        sanitised = sanitiser_warnings(model, None, memos.markdown)[0]
+        return dataclasses.replace(model, warnings=(*model.warnings, *sanitised))
     from . import engine
 
     session = new_session(Mode.CHECK, content, templates, resolve_today(today),
-                          engine.Previous.on_disk(content, None))
+                          engine.Previous.on_disk(content, None), memos=memos)
     outcome = engine.run(session, _load_site())
     assert session.model is not None
-    return dataclasses.replace(session.model, warnings=outcome.warnings)
+    return dataclasses.replace(session.model, warnings=tuple(outcome.warnings))
 
 
 def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple[dict[str, bytes], Context]:
@@ -116,9 +120,10 @@ def render(model: SiteModel, templates: Path, check_only: bool = False) -> tuple
 
 def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, previous: Previous | None = None,
                 out: Path | None = None, progress: Progress | None = None, jinja_cache: Any = None,
-                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None
-                ) -> Session:
-    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own)."""
+                inputs: Inputs | None = None, resources: dict[str, Any] | None = None, memos: Memos | None = None,
+                scratch: Path | None = None) -> Session:
+    """A session for one run of the engine; `memos` are new unless given (the preview keeps its own), temporary
+    files go to `scratch` (the system's temporary folder when None)."""
     from .engine import Previous, Session
 
     inputs = inputs or Inputs.scan(content, templates, today, (resources or {}).get("scan_memo"))
@@ -126,7 +131,8 @@ def new_session(mode: Mode, content: Path, templates: Path, today: dt.date, prev
         previous = Previous.on_disk(out, Manifest.load(out)) if out is not None else Previous.on_disk(content, None)
     session = Session(mode, content, templates, today, inputs, previous, registry=renderers.REGISTRY,
                       progress=progress or Progress(), jinja_cache=jinja_cache,
-                      resources=resources or {}, memos=memos or Memos(), parallel_pages=PARALLEL_PAGES)
+                      resources=resources or {}, memos=memos or Memos(), scratch=scratch,
+                      parallel_pages=PARALLEL_PAGES)
     session.groups = dict(inputs.groups)
     return session
 
@@ -202,12 +208,12 @@ def build(content: Path, out: Path, templates: Path, today: dt.date | None = Non
         return _build(content, out, templates, today, clean, dry_run, progress)
     with locked(out):
         guard(out, content, templates)  # the folder may have changed while this build waited
-        with scratch(out):
-            return _build(content, out, templates, today, clean, dry_run, progress)
+        with scratch(out) as folder:
+            return _build(content, out, templates, today, clean, dry_run, progress, folder)
 
 
 def _build(content: Path, out: Path, templates: Path, today: dt.date | None, clean: bool,
-           dry_run: bool, progress: Progress | None) -> BuildResult:
+           dry_run: bool, progress: Progress | None, folder: Path | None = None) -> BuildResult:
     started = time.perf_counter()
     today = resolve_today(today)
     inputs = Inputs.scan(content, templates, today)
@@ -221,8 +227,8 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
     checks, links = kept.load(out, inputs.groups["code"]) if old is not None else (None, {})
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
                           engine.Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]), resources={"link_memo": links},
-                          memos=Memos(checks=checks) if checks is not None else None)
+                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]), scratch=folder,
+                          resources={"link_memo": links}, memos=Memos(checks=checks) if checks is not None else None)
     session.timings["scan"] = time.perf_counter() - started
     with _search_prefilled(session, out, old):
         outcome = engine.run(session, _load_site())

@@ -74,6 +74,7 @@ class Session:
     jinja_cache: Any = None  # Jinja's bytecode cache: a folder beside the output, or memory in the preview
     resources: dict[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
     memos: Memos = field(default_factory=Memos)  # converted Markdown, git history: the preview keeps them between runs
+    scratch: Path | None = None  # the build's folder for temporary files (outdir.scratch); None: the system's
     problems: list[Problem] = field(default_factory=list)  # warnings the stages returned
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -132,7 +133,7 @@ def load(session: Session, load_site: Callable[..., SiteModel]) -> SiteModel:
     from .sources import sanitiser_warnings
 
     memo = session.resources.get("file_memo")
-    model = load_site(session.content, session.today, memo=memo, memos=session.memos)
+    model = load_site(session.content, session.today, memo, session.memos)
     session.problems.extend(model.warnings)
     old = session.previous.manifest
     sanitised, removals = sanitiser_warnings(model, old.known_removals(session.inputs.groups["code"]),
@@ -153,7 +154,7 @@ def make_context(session: Session, model: SiteModel) -> Context:
     templates_exist(session.templates)
     env = environment(session.templates, session.jinja_cache, model.content_dir, session.memos)
     return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources,
-                   memos=session.memos)
+                   memos=session.memos, scratch=session.scratch)
 
 
 # --- phase: plan ---------------------------------------------------------------------------------------------
@@ -363,14 +364,15 @@ class _PagesHtml(Mapping[str, bytes]):
         return len(self._paths)
 
 
-def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool, memos: Memos) -> list[Any]:
+def _run_renderer(module: str, model: SiteModel, templates: Path, dry: bool, memos: Memos,
+                  scratch: Path | None) -> list[Any]:
     """One renderer in its own process, on a copy of the model (and of the session's `memos`) sent to it."""
     import importlib
 
     from .render import Context
 
     render = importlib.import_module(module).render
-    return list(render(Context(model, templates, dry=dry, memos=memos)))
+    return list(render(Context(model, templates, dry=dry, memos=memos, scratch=scratch)))
 
 
 def _warm_up(renderer: Renderer) -> None:
@@ -409,7 +411,7 @@ def submit_processes(session: Session, workers: Workers, own: list[Renderer]) ->
         if workers.processes is not None and renderer.name not in workers.futures:
             workers.futures[renderer.name] = workers.processes.submit(
                 _run_renderer, renderer.module, session.model, session.templates, False,
-                session.memos.for_process())
+                session.memos.for_process(), session.scratch)
 
 
 def submit_threads(session: Session, workers: Workers, ctx: Context, beside: list[Renderer]) -> None:
@@ -477,7 +479,7 @@ def make_deferred(session: Session, renderer: Renderer, ctx: Context, processes:
     """A deferred renderer made for real (in `processes` when given): its outputs and its unit for the build state."""
     if processes is not None:
         step = processes.submit(_run_renderer, renderer.module, ctx.model, session.templates, False,
-                                session.memos.for_process()).result
+                                session.memos.for_process(), ctx.scratch).result
     else:
         step = functools.partial(_made, renderer, ctx)
     made = template_errors(step, session.templates)

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,7 +272,7 @@ def file_dates(content_dir: Path, today: dt.date) -> dict[str, dt.date]:
     return dates
 
 
-def newest(dates: dict[str, dt.date], sources: Iterable[str], today: dt.date) -> dt.date:
+def newest(dates: Mapping[str, dt.date], sources: Iterable[str], today: dt.date) -> dt.date:
     """The latest change among `sources`; the build's today when none of them has a history."""
     found = [dates[s] for s in sources if s in dates]
     return max(found) if found else today

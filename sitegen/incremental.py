@@ -359,7 +359,7 @@ class Fingerprints:
         return self.of(getattr(self.model, name))
 
 
-@functools.cache
+@functools.cache  # no run's state: the same four classes for the life of the process (tests/test_state.py)
 def _content_types() -> tuple[Any, Any, Any, Any]:
     """The model classes fingerprints look for, imported once (late: a no-change build never needs them)."""
     from pydantic import BaseModel

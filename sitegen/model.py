@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -94,7 +95,7 @@ class Occurrence:
         return (self.first_day, minute, self.event.id)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class CalendarEvent:
     """A checked event with its organizers resolved and its repeats expanded."""
 
@@ -119,9 +120,13 @@ class CalendarEvent:
         return self.data.source
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteModel:
-    """Everything a renderer may show, checked and cross-referenced."""
+    """Everything a renderer may show, checked and cross-referenced; frozen: nothing changes it once it is checked.
+
+    What it works out from its fields (occurrences, upcoming …) is remembered on first use (cached_property
+    writes the instance's __dict__, which a frozen dataclass allows).
+    """
 
     content_dir: Path
     site: schema.Site
@@ -135,8 +140,8 @@ class SiteModel:
     definitions: list[schema.Definition]
     files: list[str]
     today: dt.date
-    warnings: list[Problem] = field(default_factory=list)
-    changed: dict[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
+    warnings: tuple[Problem, ...] = ()  # what the checks found that does not stop a build
+    changed: Mapping[str, dt.date] = field(default_factory=dict)  # when each content file last changed (git)
 
     @cached_property
     def markdown_texts(self) -> tuple[MarkdownText, ...]:
@@ -681,6 +686,6 @@ def _checked(model: SiteModel, problems: list[Problem], content_dir: Path, today
     problems += removed_events(content_dir, today, memos.history)  # an event deleted instead of cancelled
     if any(p.severity == "fel" for p in problems):
         raise ContentError(problems)
-    model.warnings = [p for p in problems if p.severity != "fel"]
-    model.changed = file_dates(content_dir, today)
-    return model
+    # The checked model, made once and never changed after: its warnings and the files' dates go in as it is made.
+    return dataclasses.replace(model, warnings=tuple(p for p in problems if p.severity != "fel"),
+                               changed=file_dates(content_dir, today))

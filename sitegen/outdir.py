@@ -17,7 +17,6 @@ import fcntl
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -216,19 +215,14 @@ def locked(out: Path) -> Iterator[None]:
             fcntl.flock(file, fcntl.LOCK_UN)
 
 
-_scratch: Path | None = None  # the folder of the build running now, if any
-
-
 @contextlib.contextmanager
-def scratch(out: Path, whole_process: bool = True) -> Iterator[Path]:
-    """Temporary files of one build (the search index's site, the PDF's fonts) in the cache beside `out`.
+def scratch(out: Path) -> Iterator[Path]:
+    """A folder for the temporary files of one build (the PDF's fonts) in the cache beside `out`.
 
     Held under the lock: what a killed build left there is removed first, and everything when the build ends.
-    With `whole_process` (a build, which runs nothing else) it is the process's temporary folder, which the
-    processes forked during the build inherit too. The preview runs the editor beside its rebuilds, so there
-    only the search index is pointed at it (scratch_folder()), and the editor's temporary files stay apart.
+    The folder goes to the renderers in the session (Context.scratch); the process's own temporary folder
+    (`tempfile.tempdir`) is never moved, so the preview's editor, checking a save at the same moment, keeps its own.
     """
-    global _scratch
     folder = out.resolve().parent / CACHE_DIR / f"tmp-{out.resolve().name}"
     shutil.rmtree(folder, ignore_errors=True)
     try:
@@ -236,17 +230,7 @@ def scratch(out: Path, whole_process: bool = True) -> Iterator[Path]:
     except OSError as exc:
         raise BuildError(f"Bygget kan inte spara tillfälliga filer i {folder} ({exc.strerror}). Ingenting har ändrats. "
                          "Välj en utmapp (--out) i en mapp du kan skriva i.") from exc
-    previous, previous_scratch = tempfile.tempdir, _scratch
-    if whole_process:
-        tempfile.tempdir = str(folder)
-    _scratch = folder
     try:
         yield folder
     finally:
-        tempfile.tempdir, _scratch = previous, previous_scratch
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def scratch_folder() -> Path | None:
-    """The running build's folder for temporary files (see scratch), or None outside a build."""
-    return _scratch

@@ -26,7 +26,7 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 
 
-@functools.cache
+@functools.cache  # no run's state: libc's function, the same for the life of the process (tests/test_state.py)
 def _prctl() -> Any:
     """libc's prctl, looked up in the parent: a child forked from a threaded process should not load libraries."""
     if sys.platform != "linux":

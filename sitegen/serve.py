@@ -14,6 +14,7 @@ an error, every page shows the Swedish list of errors instead of the site.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import html
 import http.server
@@ -107,6 +108,8 @@ class Preview:
         self._templates_cache = MemoryBytecodeCache()  # compiled templates, kept between runs
         self._resources = _resources()
         self._memos = Memos()  # converted Markdown and the git history, kept from run to run (each keyed by its inputs)
+        # The editor at /redigera/, made when first asked; its check of a save shares the converted Markdown.
+        self.editor = cms.EditorSlot(content, templates, today, self._memos.markdown)
         self._generation = 0  # which run the background work belongs to
         self._lock = threading.Lock()
         self._background = ThreadPoolExecutor(max_workers=1)  # the slow outputs, then the output folder
@@ -174,9 +177,11 @@ class Preview:
         """In the background: the slow outputs for real, then the output folder, unless a newer run came."""
         # With an output folder, temporary files (the PDF's fonts) live in the cache beside it, like a build's;
         # the process's own temporary folder stays where it is (the editor checks saves there meanwhile).
-        place = scratch(self.out, whole_process=False) if self.out is not None else contextlib.nullcontext()
+        place = scratch(self.out) if self.out is not None else contextlib.nullcontext(None)
         try:
-            with place:
+            with place as folder:
+                if result.ctx is not None:
+                    result = dataclasses.replace(result, ctx=dataclasses.replace(result.ctx, scratch=folder))
                 self._catch_up(generation, session, result)
         except Exception as exc:  # noqa: BLE001 - shown like any failed run
             self._failed(exc, time.perf_counter())

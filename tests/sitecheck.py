@@ -7,14 +7,17 @@ and the negative tests run the very same function over a page with a known fault
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import http.server
 import json
+import os
 import re
+import shutil
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,12 +77,6 @@ class Site:
 
     def html(self, page: str) -> str:
         return (self.folder / (page + "index.html" if page == "" or page.endswith("/") else page)).read_text("utf-8")
-
-
-def build_site(content: Path, out: Path, today: dt.date = TODAY) -> Site:
-    build(content, out, TEMPLATES, today)
-    base_url = load_site(content, today).site.base_url
-    return Site(out, urlsplit(base_url).path or "/")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -447,11 +444,32 @@ def footer_links_statement(html: str, page: str) -> bool:
 
 # --- fixtures ---------------------------------------------------------------------------------------------------
 
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder: with pytest-xdist the one above every worker's own, so that they can share."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by make(folder) once per test run: the first worker that needs it makes it
+    while the others wait (a lock file), then every worker uses the same folder and must not change it."""
+    folder = _shared_folder(tmp_path_factory) / name
+    with (folder.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / ".made").is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed halfway left it
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The real site, built once per test run and served on 127.0.0.1."""
-    built = build_site(CONTENT, tmp_path_factory.mktemp("a11y") / "public")
-    yield from serve(built)
+    """The real site, built once per test run (shared by pytest-xdist's workers) and served on 127.0.0.1."""
+    folder = built_once(tmp_path_factory, "a11y", lambda made: build(CONTENT, made / "public", TEMPLATES, TODAY))
+    base_url = load_site(CONTENT, TODAY).site.base_url
+    yield from serve(Site(folder / "public", urlsplit(base_url).path or "/"))
 
 
 @pytest.fixture(scope="session")
@@ -470,6 +488,18 @@ def browser() -> Iterator[Any]:
 def tabs(browser: Any, site: Site) -> dict[int, Tab]:
     """One tab per width, reused for every page."""
     return {width: new_tab(browser, width, site.origin) for width in WIDTHS}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker: hands what its gates checked to the main process, which prints the sum."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["gate_counts"] = dict(COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, called in the main process as each worker ends
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    COUNTS.update(getattr(node, "workeroutput", {}).get("gate_counts", {}))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -237,4 +237,4 @@ def test_links_that_reach_something_are_accepted(scratch_project, tmp_path):
                           "[d](../kalender/#m-2026-03) [e](https://www.example.org/saknas/) [f](mailto:a@example.org) "
                           "`[g](/i-kod/)`\n\n```\n[h](/i-kodblock/)\n```\n")
     model = check(scratch_project.content, TODAY, TEMPLATES)
-    assert model.warnings == []
+    assert model.warnings == ()

@@ -29,6 +29,20 @@ from sitecheck import (
     vnu_errors,
 )
 
+# The browser gates go over the pages in this many parts, so that pytest-xdist's workers share them out.
+PARTS = 4
+IN_PARTS = pytest.mark.parametrize("number", range(PARTS), ids=[f"del-{n + 1}-av-{PARTS}" for n in range(PARTS)])
+
+
+# Focus stops already photographed in this process (the same control at the same place, such as the menu): the
+# parts share it, so that running in parts photographs no more than running at once.
+PHOTOGRAPHED: set[str] = set()
+
+
+def part(site: Site, number: int) -> list[str]:
+    """Every PARTS-th page, from the number-th on: the parts together are every page, each once."""
+    return site.pages[number::PARTS]
+
 
 def _fail_on(problems: dict[str, list[str]]) -> None:
     """Fails with every problem of every page, one a line, page first."""
@@ -39,25 +53,33 @@ def _fail_on(problems: dict[str, list[str]]) -> None:
 
 # --- gate 1: axe-core at 320 px and 1280 px ---------------------------------------------------------------------
 
+@IN_PARTS
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_wcag_violation_on_any_page(site: Site, tabs: dict[int, Tab], width: int) -> None:
+def test_axe_finds_no_wcag_violation_on_any_page(site: Site, tabs: dict[int, Tab], width: int, number: int) -> None:
     tab = tabs[width]
     found = {}
-    for page in site.pages:
+    for page in part(site, number):
         tab.open(site.url(page))
         found[page] = axe_violations(tab)
-    COUNTS["sidor"] = len(site.pages)
-    COUNTS["axe-regler"] = axe_rule_count(tab)
-    COUNTS[f"axe-körningar {width} px"] = len(site.pages)
+    COUNTS[f"axe-körningar {width} px"] += len(found)
     _fail_on(found)
 
 
 # --- gate 2: the Nu Html Checker --------------------------------------------------------------------------------
 
-def test_every_page_and_the_stylesheet_are_valid(site: Site) -> None:
+@pytest.fixture(scope="module")
+def vnu_report(site: Site, bad_site: Site) -> tuple[list[str], list[str]]:
+    """The Nu Html Checker's errors in the site's pages and stylesheet, and in the page with known faults: one
+    Java run for both (starting Java and the checker takes seconds). Those of the faulty page come second."""
     files = [site.folder / (p + "index.html" if p == "" or p.endswith("/") else p) for p in site.pages]
-    errors = vnu_errors([*files, site.folder / "static" / "style.css"])
-    COUNTS["vnu-filer"] = len(files) + 1
+    errors = vnu_errors([*files, site.folder / "static" / "style.css", bad_site.folder / "index.html"])
+    faulty = [e for e in errors if e.startswith(bad_site.folder.as_posix() + "/")]
+    return [e for e in errors if e not in faulty], faulty
+
+
+def test_every_page_and_the_stylesheet_are_valid(site: Site, vnu_report: tuple[list[str], list[str]]) -> None:
+    errors = vnu_report[0]
+    COUNTS["vnu-filer"] = len(site.pages) + 1
     COUNTS["vnu-fel"] = len(errors)
     _fail_on({"": errors})
 
@@ -74,10 +96,11 @@ def test_every_internal_link_fragment_and_file_resolves(site: Site) -> None:
 
 # --- gate 4: privacy --------------------------------------------------------------------------------------------
 
-def test_no_page_calls_another_host_sets_cookies_or_stores_anything(site: Site, tabs: dict[int, Tab]) -> None:
+@IN_PARTS
+def test_no_page_calls_another_host_sets_cookies_or_stores_anything(site: Site, tabs: dict[int, Tab], number: int) -> None:
     tab = tabs[1280]
     found = {}
-    for page in site.pages:
+    for page in part(site, number):
         tab.open(site.url(page))
         if "<script" in site.html(page):  # a script may ask for more after the page has loaded
             tab.page.wait_for_load_state("networkidle")
@@ -87,13 +110,13 @@ def test_no_page_calls_another_host_sets_cookies_or_stores_anything(site: Site, 
 
 # --- gate 5: keyboard -------------------------------------------------------------------------------------------
 
-def test_first_tab_shows_skip_link_and_focus_is_visible_everywhere(site: Site, tabs: dict[int, Tab]) -> None:
+@IN_PARTS
+def test_first_tab_shows_skip_link_and_focus_is_visible_everywhere(site: Site, tabs: dict[int, Tab], number: int) -> None:
     tab = tabs[1280]
     found = {}
-    seen: set[str] = set()  # the menu and the footer are photographed on the first page that has them
-    for page in site.pages:
+    for page in part(site, number):  # the menu and the footer are photographed on the first page that has them
         tab.open(site.url(page))
-        found[page], stops = focus_problems(tab, seen)
+        found[page], stops = focus_problems(tab, PHOTOGRAPHED)
         COUNTS["fokusstopp"] += stops
     _fail_on(found)
 
@@ -179,10 +202,11 @@ def test_axe_check_finds_violations(bad_site: Site, bad_tab: Tab) -> None:
     bad_tab.open(bad_site.url(""))
     ids = {v.split(" ")[0] for v in axe_violations(bad_tab)}
     assert {"color-contrast", "image-alt", "frame-title"} <= ids
+    COUNTS["axe-regler"] = axe_rule_count(bad_tab)  # the rules of the tags the gates run, on every page
 
 
-def test_vnu_check_finds_errors(bad_site: Site) -> None:
-    errors = vnu_errors([bad_site.folder / "index.html"])
+def test_vnu_check_finds_errors(vnu_report: tuple[list[str], list[str]]) -> None:
+    errors = vnu_report[1]
     assert any("No “p” element in scope" in e or "“div” not allowed" in e for e in errors), errors
 
 
@@ -230,3 +254,5 @@ def test_statement_check_finds_missing_parts() -> None:
 def test_the_gates_see_the_whole_site(site: Site) -> None:
     assert "" in site.pages and "kalender/" in site.pages and "404.html" in site.pages and "sok/" in site.pages
     assert len(site.pages) == len([p for p in Path(site.folder).rglob("*.html") if "pagefind" not in p.parts])
+    assert sorted(page for number in range(PARTS) for page in part(site, number)) == sorted(site.pages)
+    COUNTS["sidor"] = len(site.pages)

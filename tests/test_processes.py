@@ -110,14 +110,14 @@ def test_the_preview_keeps_the_search_index_in_the_cache_and_the_editors_tempora
 
     from conftest import TEMPLATES
 
-    from sitegen import engine, outdir, serve
+    from sitegen import engine, serve
 
     seen: list[tuple[str, Path | None]] = []
     original = engine.make_deferred
 
-    def recording(*args, **kwargs):  # the slow outputs (the PDF, the search index), made after the reload
-        seen.append((tempfile.gettempdir(), outdir.scratch_folder()))
-        return original(*args, **kwargs)
+    def recording(session, renderer, ctx, *args, **kwargs):  # the slow outputs (the PDF, the search index)
+        seen.append((tempfile.gettempdir(), ctx.scratch))
+        return original(session, renderer, ctx, *args, **kwargs)
 
     monkeypatch.setattr(engine, "make_deferred", recording)
     before = tempfile.gettempdir()

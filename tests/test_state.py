@@ -8,17 +8,24 @@ preview and the editor's check, two tests) never see each other's state and no t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import os
 import pkgutil
+import re
 import subprocess
 import tempfile
 import threading
+import time
 import types
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import TEMPLATES, ScratchProject
 
 import sitegen
@@ -99,21 +106,44 @@ def _git_project(root: Path) -> ScratchProject:
     return project
 
 
-def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, monkeypatch):
-    from sitegen import serve
+def _save_page(preview, path: str, fields: dict[str, str]) -> int:
+    """A form of the editor posted as the browser does (the page's token and hash, the editor's own origin)."""
+    with urllib.request.urlopen(preview.url.rstrip("/") + path, timeout=60) as answer:
+        form = answer.read().decode("utf-8")
+    hidden = dict(re.findall(r'name="(_token|_hash)" value="([^"]*)"', form))
+    host = preview.url.removeprefix("http://").rstrip("/")
+    request = urllib.request.Request(preview.url.rstrip("/") + path, urllib.parse.urlencode({**hidden, **fields}).encode(),
+                                     {"Origin": f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, monkeypatch, invoke):
+    from sitegen import engine, serve
     from sitegen.build import build, check
 
     monkeypatch.delenv("SITEGEN_NO_HISTORY", raising=False)
     project = _git_project(tmp_path / "projekt")
+    during: list[str | None] = []
+    made = engine._made
+    monkeypatch.setattr(engine, "_made", lambda renderer, ctx: during.append(tempfile.tempdir) or made(renderer, ctx))
     before = _state()
     build(project.content, tmp_path / "public", TEMPLATES, TODAY)
     check(project.content, TODAY, TEMPLATES)
     check(project.content, TODAY)
+    for args in (["check"], ["build", "--out", str(tmp_path / "cli"), "--explain"]):  # the CLI as the coordinator runs it
+        assert invoke(*args, "--content", str(project.content), "--today", TODAY.isoformat()).exit_code == 0
     preview = serve.Preview(project.content, tmp_path / "forhandsvisning", TEMPLATES, TODAY, port=0)
     try:
-        assert preview.rebuild().ok
-        project.write("pages/om.md", "---\ntitle: Om oss\n---\n## Bakgrund\n\nNy text -- med [länk](/kalender/).\n")
-        assert preview.rebuild().ok
+        assert preview.start().ok
+        body = "## Bakgrund\n\nNy text -- med [länk](/kalender/).\n\n![Karta över länet](/files/karta.png)"
+        assert _save_page(preview, "/redigera/sidor/andra/om/", {"title": "Om oss", "_body": body}) == 200  # checked
+        deadline = time.monotonic() + 60  # the watcher rebuilds after the save
+        while b"Ny text" not in preview.outputs.get("om/index.html", b"") and time.monotonic() < deadline:
+            time.sleep(0.05)
         preview.wait_for_background()
         assert b"Ny text" in preview.outputs["om/index.html"]
     finally:
@@ -121,6 +151,23 @@ def test_a_build_a_check_and_a_preview_leave_no_state_in_any_module(tmp_path, mo
     after = _state()
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     assert changed == [], "\n".join(changed)
+    assert during and set(during) == {before["tempfile.tempdir"]}  # not moved while the renderers ran either
+
+
+@pytest.mark.parametrize("templates", [None, TEMPLATES], ids=["load", "engine"])
+def test_the_checked_model_cannot_be_changed(scratch_project, templates):
+    """Stages return their problems; none of them (nor a renderer) can change the model after it is checked."""
+    from sitegen.build import check
+
+    scratch_project.write("pages/om.md", "---\ntitle: Om oss\n---\nLäs [här](/kalender/).\n")  # a warning
+    model = check(scratch_project.content, TODAY, templates)
+    for field in dataclasses.fields(model):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(model, field.name, getattr(model, field.name))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        model.events[0].occurrences = []  # type: ignore[misc]
+    assert model.warnings and not hasattr(model.warnings, "append")  # nothing can be appended either
+    assert model.upcoming is model.upcoming  # what the model works out is still worked out once
 
 
 def test_two_runs_in_one_process_do_not_share_converted_markdown(scratch_project, monkeypatch):

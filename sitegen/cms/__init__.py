@@ -8,44 +8,52 @@ under EDITOR_PATH through `respond`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.server
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..memos import MarkdownMemo
 from .web import SECURITY_HEADERS, Request, Response, body_limit, parse_body
 
 if TYPE_CHECKING:
     from .app import Editor
 
 EDITOR_PATH = "/redigera/"
-_editors: dict[int, Editor] = {}
-_lock = threading.Lock()
 
 
 def owns(path: str) -> bool:
     return path == EDITOR_PATH.rstrip("/") or path.startswith(EDITOR_PATH)
 
 
-def _editor(preview: Any) -> Editor:
-    """One editor (one session token) per preview server."""
-    from .app import Editor
+class EditorSlot:
+    """The one editor (one session token) of a preview server, made at its first request; the preview holds it."""
 
-    with _lock:
-        if id(preview) not in _editors:
-            _editors[id(preview)] = Editor(preview.content, preview.templates, preview.today)
-        return _editors[id(preview)]
+    def __init__(self, content: Path, templates: Path, today: dt.date | None, markdown: MarkdownMemo | None) -> None:
+        self._made: Editor | None = None
+        self._lock = threading.Lock()
+        self._args = (content, templates, today, markdown)
+
+    def get(self) -> Editor:
+        from .app import Editor
+
+        with self._lock:
+            if self._made is None:
+                self._made = Editor(*self._args)
+            return self._made
 
 
 def respond(handler: http.server.BaseHTTPRequestHandler, preview: Any) -> None:
-    """Answers one request to the editor on the preview server's handler."""
+    """Answers one request to the editor (the preview's `editor` slot) on the preview server's handler."""
     parts = urlsplit(handler.path)
     headers = {k: v for k, v in handler.headers.items()}
     request = Request(handler.command, parts.path, parse_qs(parts.query), headers)
     response = _read_body(handler, request)
     if response is None:
         port = int(handler.server.server_address[1])  # type: ignore[index]  # an IPv4 (host, port) pair
-        response = _editor(preview).handle(request, port)
+        response = preview.editor.get().handle(request, port)
     _send(handler, response)
 
 

@@ -16,8 +16,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from .. import schema
+from .. import contentfs, schema
 from ..errors import Problem
+from ..memos import MarkdownMemo
 from ..model import EXTRA_PLACES
 from ..outdir import CACHE_DIR
 from ..scaffold import event_id, slugify, unique
@@ -93,8 +94,10 @@ def session_token(folder: Path) -> str:
 class Editor:
     """One editor session: the content folder, the templates and the token every POST must carry."""
 
-    def __init__(self, content: Path, templates: Path, today: dt.date | None) -> None:
+    def __init__(self, content: Path, templates: Path, today: dt.date | None,
+                 markdown: MarkdownMemo | None = None) -> None:
         self.content, self.templates, self.today = content, templates, today
+        self.markdown = markdown  # the preview's converted Markdown: a save's check converts only what it changed
         self.token = session_token(content.parent / CACHE_DIR)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates / "editor"), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -248,7 +251,7 @@ class Editor:
         with self.lock:
             if store.fingerprint(entry.file) != state.fingerprint:
                 return self.entry_form(collection, entry, _conflict(state, rel), status=409)
-            text = store.replaced(store.read(entry.file), entry.index, change)
+            text = store.replaced(store.read(entry.file, self.content), entry.index, change)
             self._check(state, fields, rel, text, store.entry_lines(text, entry.index))
             if state.failed:
                 return self.entry_form(collection, entry, state, status=400)
@@ -294,7 +297,8 @@ class Editor:
                body_from: int | None = None, others: Mapping[str, str] | None = None) -> None:
         """Runs the full check with the new text and puts each problem at its field, or in the summary."""
         names = {s.name for s in flat(fields, state.values)}
-        for problem in problems_after(self.content, self.templates, self.today, {**(others or {}), rel: text}):
+        for problem in problems_after(self.content, self.templates, self.today, {**(others or {}), rel: text},
+                                      self.markdown):
             target = _field_of(problem, f"content/{rel}", lines, names, body_from)
             if target is None:
                 state.general.append(_where(problem, rel))
@@ -353,14 +357,13 @@ class Editor:
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             state.errors.setdefault("date", "Skriv datumet som 2026-03-05.")
             return ""
-        taken = {p.stem for p in (self.content / "news").glob("*.md")}
+        taken = {p.stem for p in contentfs.plain_files(self.content / "news", ".md")}
         return unique(f"{day.isoformat()}-{slugify(title) if title else 'nyhet'}", taken)
 
     def _text_file(self, kind: str, name: str) -> Path | None:
         """The existing file of that name in pages/ or news/; never a path made from what the URL says."""
         folder = self.content / self._text_kind(kind)[0]
-        files = {p.stem: p for p in folder.glob("*.md") if p.is_file() and not p.is_symlink()} if folder.is_dir() else {}
-        return files.get(name)
+        return {p.stem: p for p in contentfs.plain_files(folder, ".md")}.get(name)
 
     def _edit_text(self, request: Request, kind: str, name: str) -> Response:
         path = self._text_file(kind, name)
@@ -368,7 +371,7 @@ class Editor:
             return self.not_found()
         _, model, _ = self._text_kind(kind)
         fields = (*specs(model), BODY)
-        original = store.read(path)
+        original = store.read(path, self.content)
         if request.method == "GET":
             values = to_form(fields, store.read_front(original))
             values["_body"] = [store.split_markdown(original)[1].strip("\n")]
@@ -414,7 +417,11 @@ class Editor:
 
 
 def _read(path: Path) -> str:
-    return store.read(path) if path.is_file() else ""
+    """The file's text; "" when there is none yet (or only something that is no regular file: never read)."""
+    try:
+        return store.read(path)
+    except contentfs.UnsafeFile:
+        return ""
 
 
 def _conflict(state: FormState, rel: str) -> FormState:

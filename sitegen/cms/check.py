@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import build
 from ..errors import ContentError, Problem, SitegenError
+from ..memos import MarkdownMemo, Memos
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -25,8 +26,8 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def _system_temp() -> str:
-    """The system's temporary folder, never `tempfile.tempdir`: a build running at the same time in the preview
-    points that at its own scratch folder (sitegen/outdir.py) and removes it when it ends."""
+    """The system's temporary folder as the environment names it, never the process-wide `tempfile.tempdir`
+    (sitegen never moves it, tests/test_state.py; a program embedding sitegen might)."""
     for name in ("TMPDIR", "TEMP", "TMP"):
         folder = os.environ.get(name)
         if folder and os.path.isdir(folder):
@@ -35,8 +36,11 @@ def _system_temp() -> str:
 
 
 def problems_after(content: Path, templates: Path, today: dt.date | None,
-                   changes: Mapping[str, str | bytes]) -> list[Problem]:
-    """The errors of the whole site with `changes` (path below content/ -> new text) made; [] when it is in order."""
+                   changes: Mapping[str, str | bytes], markdown: MarkdownMemo | None = None) -> list[Problem]:
+    """The errors of the whole site with `changes` (path below content/ -> new text) made; [] when it is in order.
+
+    With `markdown` (the preview's converted Markdown), only the texts the change touched are converted again.
+    """
     with tempfile.TemporaryDirectory(prefix="sitegen-redigera-", dir=_system_temp()) as folder:
         overlay = Path(folder) / "content"
         shutil.copytree(content, overlay, symlinks=True, copy_function=_link_or_copy)
@@ -45,13 +49,14 @@ def problems_after(content: Path, templates: Path, today: dt.date | None,
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # never write through a link into the real file
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        return current_problems(overlay, templates, today)
+        return current_problems(overlay, templates, today, markdown)
 
 
-def current_problems(content: Path, templates: Path, today: dt.date | None) -> list[Problem]:
+def current_problems(content: Path, templates: Path, today: dt.date | None,
+                     markdown: MarkdownMemo | None = None) -> list[Problem]:
     """The errors `sitegen check` reports for this content folder (warnings left out)."""
     try:
-        build.check(content, today, templates)
+        build.check(content, today, templates, Memos(markdown=markdown) if markdown is not None else None)
     except ContentError as exc:
         return [p for p in exc.problems if p.severity == "fel"]
     except SitegenError as exc:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .. import schema
+from .. import contentfs, schema
 from ..model import EXTRA_PLACES
 from . import store
 from .store import COLLECTIONS
@@ -66,9 +66,9 @@ def _when_text(when: dt.date | dt.datetime | None) -> str:
 
 def _texts(folder: Path, newest_first: bool) -> list[dict[str, str]]:
     rows = []
-    for path in sorted(folder.glob("*.md"), reverse=newest_first) if folder.is_dir() else []:
+    for path in sorted(contentfs.plain_files(folder, ".md"), reverse=newest_first):
         try:
-            title = str(store.read_front(path.read_text(encoding="utf-8-sig")).get("title") or path.stem)
+            title = str(store.read_front(store.read(path, folder.parent)).get("title") or path.stem)
         except Exception:
             title = path.stem
         rows.append({"key": path.stem, "title": title})
@@ -85,15 +85,15 @@ def overview(content: Path, today: dt.date) -> dict[str, Any]:
 
 
 def attachments(content: Path) -> list[str]:
-    folder = content / "files"
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    """The attachments under content/files/ as the build sees them: regular files, never through a link."""
+    return sorted(contentfs.scan(content).files_below(contentfs.ATTACHMENTS))
 
 
 def choices(content: Path) -> dict[str, list[tuple[str, str]]]:
     """The choices of the forms that come from the content: places (site.yaml) and associations by name."""
     places: list[str] = []
     try:
-        site = YAML(typ="safe", pure=True).load((content / "site.yaml").read_text(encoding="utf-8-sig"))
+        site = YAML(typ="safe", pure=True).load(store.read(content / "site.yaml", content))
         places = [str(p) for p in site.get("municipalities", [])]
     except Exception:  # the preview shows what is wrong with site.yaml
         pass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 
+from .. import contentfs
 from . import store
 from .check import current_problems
 from .forms import one
@@ -95,8 +96,7 @@ def _name(collection: Collection, entry: Mapping[str, Any]) -> str:
 
 def _list_changes(git: Git, collection: Collection, path: str) -> list[str]:
     old = _keyed(collection, _load(git.out("show", f"HEAD:{git.content}/{path}")))
-    new = _keyed(collection, _load((git.root / git.content / path).read_text(encoding="utf-8-sig"))
-                 if (git.root / git.content / path).is_file() else None)
+    new = _keyed(collection, _load(_text(git, path)) if (git.root / git.content / path).is_file() else None)
     lines = []
     for key, entry in new.items():
         if key not in old:
@@ -118,9 +118,16 @@ def _collection_of(path: str) -> Collection | None:
     return None
 
 
+def _text(git: Git, path: str) -> str:
+    """A changed content file's text, read as the build reads it (never through a link, never a pipe)."""
+    try:
+        return store.read(git.root / git.content / path, git.root / git.content)
+    except contentfs.UnsafeFile:
+        return ""
+
+
 def _text_title(git: Git, path: str, state: str) -> str:
-    text = git.out("show", f"HEAD:{git.content}/{path}") if state == "D" else \
-        (git.root / git.content / path).read_text(encoding="utf-8-sig")
+    text = git.out("show", f"HEAD:{git.content}/{path}") if state == "D" else _text(git, path)
     try:
         return str(store.read_front(text).get("title") or Path(path).stem)
     except Exception:
@@ -192,7 +199,7 @@ def _publish(editor: Editor, git: Git, request: Request) -> Response:
     if errors:
         return _form(editor, git, form, errors, [], 400)
     with editor.lock:
-        problems = [str(p) for p in current_problems(editor.content, editor.templates, editor.today)]
+        problems = [str(p) for p in current_problems(editor.content, editor.templates, editor.today, editor.markdown)]
         if problems:
             return _form(editor, git, form, {}, problems, 400)
         result = _commit_and_push(git, form)

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .. import schema
+from .. import contentfs, schema
 from ..scaffold import _blank_before_last
 from .forms import Spec, when_text
 
@@ -67,22 +67,28 @@ def valid_name(name: str) -> bool:
     return bool(_NAME.match(name)) and len(name) <= 120
 
 
-def read(path: Path) -> str:
-    """A content file's text as it is: line endings kept (CRLF stays CRLF), without a byte order mark."""
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        return file.read()
+def read(path: Path, root: Path | None = None) -> str:
+    """A content file's text as it is: line endings kept (CRLF stays CRLF), without a byte order mark.
+
+    Read as the build reads it (sitegen/contentfs.py): a link (at or below `root`) or a pipe raises UnsafeFile,
+    so an editor request never follows a link out of content/ or waits forever on a pipe.
+    """
+    return contentfs.read_bytes(path, root).decode("utf-8-sig")
 
 
 def fingerprint(path: Path) -> str:
     """The file's content hash, kept in the form to notice a change made meanwhile in another editor."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "ny"
+    try:
+        return hashlib.sha256(contentfs.read_bytes(path)).hexdigest()
+    except contentfs.UnsafeFile:
+        return "ny" if not os.path.lexists(path) else "oläsbar"
 
 
 def files_of(content: Path, collection: Collection) -> list[Path]:
     target = content / collection.path
     if target.is_dir():
-        return sorted(p for p in target.glob("*.yaml") if p.is_file() and not p.is_symlink())
-    return [target] if target.is_file() else []
+        return contentfs.plain_files(target, ".yaml")
+    return [target] if target.is_file() and not target.is_symlink() else []
 
 
 def read_list(path: Path) -> CommentedSeq:
@@ -379,13 +385,20 @@ def appended(original: str, entry: CommentedMap) -> str:
     return result
 
 
+def _starts_with_bom(path: Path) -> bool:
+    try:
+        return contentfs.read_bytes(path).startswith(b"\xef\xbb\xbf")
+    except contentfs.UnsafeFile:
+        return False  # no file yet, or not a regular one: it is replaced by one
+
+
 def write_atomically(path: Path, text: str | bytes) -> None:
     """Writes the whole file or nothing: a reader (or the preview) never sees half of it.
 
     A text file that began with a byte order mark keeps it (the editor reads the text without it).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, str) and path.is_file() and path.read_bytes().startswith(b"\xef\xbb\xbf"):
+    if isinstance(text, str) and _starts_with_bom(path):
         text = "\ufeff" + text
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ny", dir=path.parent)
     try:

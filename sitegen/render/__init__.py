@@ -35,6 +35,7 @@ class Context:
     dry: bool = False  # `sitegen check`: render to find errors, but skip slow binary output (the PDF)
     resources: Mapping[str, Any] = field(default_factory=dict)  # long-lived helpers of the preview (a warm index)
     memos: Memos = field(default_factory=Memos)  # what the session remembers (converted Markdown, git history)
+    scratch: Path | None = None  # the build's folder for temporary files; None: the system's
 
     def __post_init__(self) -> None:
         if self.env is None:

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
@@ -128,6 +129,8 @@ def render(ctx: Context) -> Iterator[Output]:
     errors = _Errors()
     logger.addHandler(errors)
     fonts = weasyprint.text.fonts.FontConfiguration()
+    if ctx.scratch is not None:  # the fonts' copies in the build's own temporary folder, gone when the build ends
+        fonts._folder = Path(tempfile.mkdtemp(prefix="weasyprint-", dir=ctx.scratch))
     try:
         # Only the template's own files and the images put in as data: nothing from the network, ever.
         fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"file", "data"})
