@@ -146,35 +146,23 @@ def _cache_folder(out: Path, name: str, create: bool) -> Path | None:
 
 
 def _jinja_cache(out: Path, create: bool, code: str) -> Any:
-    """Compiled templates kept between builds, beside the output folder, for sitegen's code as it is (`code`).
+    """Compiled templates kept between builds, beside the output folder.
 
-    Jinja checks each template's source, but not the filters it was compiled against: a filter that now takes
-    the template's context would be called without it by a template compiled before, so they go with the code.
+    Jinja checks each against its template's source, but the compiled code also depends on sitegen's own
+    (a filter that now takes the template's context is called differently), so the files are named by the
+    digest of sitegen's code (`code`), and those of other versions are removed.
     """
-    import shutil
-
     import jinja2
 
     folder = _cache_folder(out, "jinja", create)
-    mark = folder / "code" if folder is not None else None
-    if mark is None or _read_mark(mark) == code:
-        return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
-    if not create:  # `sitegen check` changes nothing in the cache
+    if folder is None:
         return None
-    shutil.rmtree(mark.parent, ignore_errors=True)
-    folder = _cache_folder(out, "jinja", create)
-    try:
-        mark.write_text(code, encoding="utf-8")
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
-
-
-def _read_mark(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+    prefix = f"{code[:16]}-"
+    if create:
+        for stale in folder.glob("*.cache"):
+            if not stale.name.startswith(prefix):
+                stale.unlink(missing_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{prefix}%s.cache")
 
 
 def _warnings_of(manifest: Manifest) -> list[Problem]:

@@ -299,6 +299,9 @@ class Fingerprints:
     def _enc(self, value: Any) -> Any:
         if value is None or isinstance(value, (str, int, float, bool)):
             return value
+        known = self._memo.get(id(value))  # a memoised object is kept alive, so its id is its own
+        if known is not None:
+            return known
         BaseModel, CalendarEvent, Occurrence, SiteModel = _content_types()  # noqa: N806 - classes
         if isinstance(value, (dt.date, dt.datetime, dt.time)):
             return (type(value).__name__, value.isoformat())

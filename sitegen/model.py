@@ -151,6 +151,11 @@ class SiteModel:
         return tuple(list_texts(self))
 
     @cached_property
+    def event_files(self) -> list[str]:
+        """The files the events come from (as Problem.file names), in order: the calendar pages show them all."""
+        return sorted({event.source[0] for event in self.events})
+
+    @cached_property
     def occurrences(self) -> list[Occurrence]:
         return sorted((o for e in self.events for o in e.occurrences), key=lambda o: o.sort_key)
 

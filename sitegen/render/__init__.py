@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import calendar, dates, markup
-from ..memos import Memos
+from ..memos import Memo, Memos
 from ..model import SiteModel
 
 Output = tuple[str, bytes]  # a renderer may also yield a Problem: a warning it returns
@@ -88,6 +88,7 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, co
         machine=dates.machine,
     )
     env.globals["feeds"] = calendar  # feed addresses and add-to-calendar links for the calendar templates
+    env.globals["remembered"] = Fragments(memos.fragments)
 
     from .headers import CSP
 
@@ -95,12 +96,52 @@ def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, co
     return env
 
 
+class Fragments:
+    """`remembered(macro, item)` in a template: the macro's HTML for `item`, made once and kept in the session's
+    memo, so an event shown in the calendar, its municipality's and its associations' lists is made once (and
+    the preview makes again only the items of events that changed).
+
+    Only for a macro whose HTML depends on nothing but its argument and its own template file: the key holds
+    that file's text (as a digest), the item is the witness (sitegen/memos.py), so a changed template or a
+    changed event makes the HTML again.
+    """
+
+    def __init__(self, memo: Memo) -> None:
+        self._memo = memo
+        self._versions: dict[str, str] = {}  # template file -> digest of its text, read once per run
+
+    def __call__(self, macro: Any, item: Any) -> Any:
+        code = getattr(getattr(macro, "_func", None), "__code__", None)
+        if code is None:
+            return macro(item)
+        file = code.co_filename
+        if file not in self._versions:
+            self._versions[file] = _file_digest(file)
+        if not self._versions[file]:
+            return macro(item)
+        return self._memo.same(("fragment", file, self._versions[file], macro.name, id(item)), item,
+                               functools.partial(macro, item))
+
+
+def _file_digest(file: str) -> str:
+    """The digest of a template file's text, or "" when it cannot be read (then nothing is kept)."""
+    from ..incremental import digest
+
+    try:
+        return digest(Path(file).read_bytes())
+    except OSError:
+        return ""
+
+
 _LINK = re.compile(r'(\s(?:href|src|action)=")(/(?!/)[^"]*)"')
+
+
+_CUT = re.compile(r"[#?]")
 
 
 def relative(target: str, page_url: str) -> str:
     """A site-absolute link ("/kalender/") as a link relative to the page, so any base path works."""
-    cut = re.search(r"[#?]", target)
+    cut = _CUT.search(target) if "#" in target or "?" in target else None
     path, tail = (target[: cut.start()], target[cut.start():]) if cut else (target, "")
     here = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
     rel = _relpath(path, here)

@@ -30,7 +30,7 @@ def sources(url: str, variables: dict[str, Any], model: SiteModel) -> list[str]:
     if url in ("/", "/aktuellt/"):
         found += [item.source for item in model.news]
     if url in ("/", "/kalender/", "/kalender/arkiv/"):
-        found += sorted({event.source[0] for event in model.events})
+        found += model.event_files
     found += [name(f) for f in _DATA_FILES.get(url, [])]
     return found
 
