@@ -423,9 +423,18 @@ def test_a_build_after_an_edit_checks_only_the_edited_text_and_still_reports_eve
         return check_text(source, content_dir)
 
     monkeypatch.setattr(rules, "check_text", counting)
-    project.edit("content/pages/tillganglighet.md", "Vi vill att alla", "En ny första rad.\n\nVi vill att alla")
+    ids_checked: list[str] = []
+    duplicate_ids = rules._duplicate_ids
+
+    def counting_ids(source, data):  # type: ignore[no-untyped-def]
+        ids_checked.append(source.text)
+        return duplicate_ids(source, data)
+
+    monkeypatch.setattr(rules, "_duplicate_ids", counting_ids)
+    project.edit("content/pages/tillganglighet.md", "Vi vill att alla", "En ny första rad.\n\n## Mål\n\nVi vill att alla")
     again = project.build()
     assert len(checked) == 1 and checked[0].startswith("En ny första rad.")  # only the edited text
+    assert ids_checked and all(text.startswith("En ny första rad.") for text in ids_checked)  # its page only
     assert [w for w in again.warnings if "här" in w.message] == expected
     assert _tree(project.out) == project.clean_tree()
 
