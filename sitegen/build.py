@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import renderers
 from .errors import BuildError, Problem
-from .incremental import Inputs, Manifest, digest, files_under, record
+from .incremental import Inputs, Manifest, digest, quick_files, record
 from .memos import Memos
 from .outdir import MARK
 from .parallel import PARALLEL_PAGES
@@ -209,11 +209,14 @@ def _build(content: Path, out: Path, templates: Path, today: dt.date | None, cle
     nothing = _unchanged(inputs, old, out, started)
     if nothing is not None:
         return nothing
-    from . import engine
+    from . import engine, kept
+    from .memos import Memos
 
+    checks, links = kept.load(out, inputs.groups["code"]) if old is not None else (None, {})
     session = new_session(Mode.CHECK if dry_run else Mode.BUILD, content, templates, today,
                           engine.Previous.on_disk(out, old), progress=progress, inputs=inputs,
-                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]), scratch=folder)
+                          jinja_cache=_jinja_cache(out, not dry_run, inputs.groups["code"]), scratch=folder,
+                          resources={"link_memo": links}, memos=Memos(checks=checks) if checks is not None else None)
     session.timings["scan"] = time.perf_counter() - started
     with _search_prefilled(session, out, old):
         outcome = engine.run(session, _load_site())
@@ -268,6 +271,9 @@ def _publish_session(session: Session, out: Path) -> int:
         raise BuildError(f"Webbplatsen kunde inte skrivas till {out}: {exc.strerror or exc} "
                          f"({exc.filename or out}). {_UNTOUCHED}") from exc
     session.new.save(out)
+    from . import kept
+
+    kept.save(out, session.inputs.groups["code"], session.memos.checks, session.resources["link_memo"])
     session.lap("publish")
     return written
 
@@ -292,7 +298,7 @@ def _publish(out: Path, old: Manifest, new: Manifest, rendered: dict[str, bytes]
         if rel not in changed:
             new.files[rel] = old.files[rel]
     gone = [rel for rel in old.files if rel not in new.files and rel not in changed]
-    strays = [rel for rel, _ in files_under(out) if rel not in new.files and rel not in changed and rel != MARK]
+    strays = [rel for rel in quick_files(out) if rel not in new.files and rel not in changed and rel != MARK]
     if not changed and not gone and not strays and (out / MARK).is_file():
         return 0  # the published site is already exactly this build: no swap, no write
     publish({rel: rendered[rel] for rel in changed}, out, unchanged=sorted(new.files))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -63,6 +64,10 @@ def display_path(path: Path, root: Path) -> str:
     content/ are refused anyway, sitegen/contentfs.py); only another path, or a `root` that is itself a link
     or "..", is resolved.
     """
+    text, top = str(path), str(root)
+    if text.startswith(top + "/") and "/../" not in text[len(top):] and not text.endswith("/..") \
+            and root.name not in ("", ".", "..") and not os.path.islink(top):  # the common case, by string
+        return f"{root.name}{text[len(top):]}"
     try:
         inside = path.relative_to(root)
     except ValueError:

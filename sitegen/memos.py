@@ -91,6 +91,14 @@ class Memo:
             found = self._found[key] = make()
         return found  # type: ignore[return-value]
 
+    def items(self) -> list[tuple[Hashable, object]]:
+        """What is remembered, as (key, what make gave); entries made with same() hold (witness, result)."""
+        return list(self._found.items())
+
+    def put(self, key: Hashable, found: object) -> None:
+        """Remembers what get() would make for `key` (an answer kept from an earlier build)."""
+        self._found[key] = found
+
     def same(self, key: Hashable, witness: object, make: Callable[[], T]) -> T:
         """make(), or its last result for `key` while `witness` (what make reads) equals the last one's.
 

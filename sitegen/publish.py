@@ -10,6 +10,11 @@ Readers see either the whole previous site or the whole new one, never a mix:
 Files of `public/` that the new build does not make are gone after the swap, as nothing is copied over.
 Every published site carries the mark `.sitegen` (outdir.MARK), by which the next build knows the folder
 is the site's own and may be replaced.
+
+The site a swap replaces is not deleted but kept in `.sitegen-cache/spare-public/`: the next build takes it
+as its staging folder and changes only what differs, instead of making a thousand folders and links and
+deleting as many. Its files are never written into: one that differs is removed and made anew, because an
+unchanged file is a second name (a hard link) for the published one.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from .outdir import MARK, MARK_TEXT, locked
+from .outdir import CACHE_DIR, MARK, MARK_TEXT, locked
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -106,10 +111,62 @@ class Tree:
         return target
 
 
+def spare_folder(out: Path) -> Path:
+    """Where the site before the published one is kept (see the module's docstring)."""
+    return out.parent / CACHE_DIR / f"spare-{out.name}"
+
+
+def _claim_spare(out: Path) -> Path | None:
+    """The kept site, renamed to a staging folder beside `out` (a build killed now leaves only that); else None."""
+    spare = spare_folder(out)
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    staging = out.parent / f".{out.name}.new-spare-{os.getpid()}"
+    try:
+        os.rename(spare, staging)
+    except OSError:  # on another file system, say: do without it
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    return staging
+
+
+def _clear(staging: Path, out: Path, keep: Collection[str]) -> set[str]:
+    """Removes from `staging` every file but those in `keep` that are the published file itself (hard links),
+    and the folders left empty; returns the files kept."""
+    kept: set[str] = set()
+    _clear_folder(os.fspath(staging), "", os.fspath(out), keep, kept, os.lstat(staging).st_dev)
+    return kept
+
+
+def _clear_folder(folder: str, prefix: str, out: str, keep: Collection[str], kept: set[str], device: int) -> bool:
+    """_clear for one folder (`prefix` is its path in the site); True when it is empty afterwards."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _clear_folder(entry.path, f"{rel}/", out, keep, kept, device):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif rel in keep and entry.is_file(follow_symlinks=False) and _is_published(entry, out, rel, device):
+                kept.add(rel)
+                empty = False
+            else:  # a link to a folder is removed as a file, never entered
+                os.unlink(entry.path)
+    return empty
+
+
+def _is_published(entry: os.DirEntry[str], out: str, rel: str, device: int) -> bool:
+    """Whether `entry` is a second name for the published file `rel` (the same file, not a copy)."""
+    try:
+        published = os.lstat(os.path.join(out, rel))
+    except OSError:
+        return False
+    return published.st_ino == entry.inode() and published.st_dev == device
+
+
 def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged: Collection[str]) -> None:
-    unsafe = sorted(rel for rel in [*outputs, *unchanged] if not _safe(rel))
-    if unsafe:
-        raise ValueError(f"output paths outside the site folder: {unsafe}")
     place = Tree(staging).path
     for number, rel in enumerate(sorted(outputs)):
         if number == len(outputs) // 2:
@@ -126,11 +183,25 @@ def _write_all(outputs: Mapping[str, bytes], staging: Path, out: Path, unchanged
     os.sync()
 
 
+def _retire(previous: Path, out: Path) -> None:
+    """Keeps the site just replaced as the next build's staging folder (or removes it, if it cannot be kept)."""
+    spare = spare_folder(out)
+    if spare.is_dir() and not spare.is_symlink():  # kept from before a build that did not use it (--clean)
+        shutil.rmtree(spare, ignore_errors=True)
+    try:
+        spare.parent.mkdir(exist_ok=True)
+        os.rename(previous, spare)
+    except OSError:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Puts `staging` in place of `out`; the previous site is removed once nobody can see it."""
+    """Puts `staging` in place of `out`; the previous site is kept aside once nobody can see it."""
     if out.exists() and exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-    elif out.exists():
+        _fsync(out.parent)
+        _retire(staging, out)  # now holds the previous site
+        return
+    if out.exists():
         retired = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, retired)
         _pause_for_test("swap")
@@ -139,9 +210,10 @@ def _swap(staging: Path, out: Path) -> None:
         except BaseException:
             os.rename(retired, out)
             raise
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, out)
+        _fsync(out.parent)
+        _retire(retired, out)
+        return
+    os.rename(staging, out)
     _fsync(out.parent)
 
 
@@ -158,9 +230,15 @@ def publish(outputs: Mapping[str, bytes], out: Path, unchanged: Collection[str] 
         raise NotADirectoryError(errno.ENOTDIR, "finns redan och är ingen mapp", str(out))
     with locked(out):  # free when the build calling this holds it already
         recover(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        linked = [rel for rel in unchanged if rel not in outputs]
+        unsafe = sorted(rel for rel in [*outputs, *linked] if not _safe(rel))
+        if unsafe:
+            raise ValueError(f"output paths outside the site folder: {unsafe}")
+        staging = _claim_spare(out) if linked and out.is_dir() else None
+        staging = staging or Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            _write_all({**outputs, MARK: MARK_TEXT}, staging, out, [rel for rel in unchanged if rel not in outputs])
+            kept = _clear(staging, out, set(linked))
+            _write_all({**outputs, MARK: MARK_TEXT}, staging, out, [rel for rel in linked if rel not in kept])
             os.chmod(staging, 0o755)
             _swap(staging, out)
         except BaseException:

@@ -384,6 +384,7 @@ def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes], memo:
     worked out from the Markdown as the converter's table of contents makes them, without converting again.
     With `memo` (kept by the preview), a text is checked again only when it or its page changed.
     """
+    from .incremental import digest
     from .links import _output_for
 
     problems = []
@@ -397,7 +398,8 @@ def duplicate_ids(texts: list[MarkdownText], outputs: Mapping[str, bytes], memo:
         if memo is None:
             problems += _duplicate_ids(source, page)
         else:
-            problems += placed(source, memo.same(("ids", source.text, source.url), page,
+            # The page's digest stands for it: a build keeps these between runs (sitegen/kept.py), not the pages.
+            problems += placed(source, memo.same(("ids", source.text, source.url), digest(page),
                                                  functools.partial(_duplicate_ids, relative_to_text(source), page)))
     return problems
 

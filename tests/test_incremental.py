@@ -405,6 +405,50 @@ def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(pr
     assert imported.strip() == "[]"
 
 
+def test_a_build_after_an_edit_checks_only_the_edited_text_and_still_reports_every_warning(project, monkeypatch):
+    """The checks of unchanged Markdown are kept from the last build (sitegen/kept.py); their warnings still show,
+    at the text's own file and line, on every build."""
+    from sitegen import rules
+
+    project.edit("content/pages/om.md", "med en [extern länk](https://www.example.org/)",
+                 "med en [extern länk](https://www.example.org/). Läs [här](/lagar/)")
+    first = project.build()
+    expected = [w for w in first.warnings if "här" in w.message]
+    assert [(w.file, w.line) for w in expected] == [("content/pages/om.md", 7)]
+    checked: list[str] = []
+    check_text = rules.check_text
+
+    def counting(source, content_dir):  # type: ignore[no-untyped-def]
+        checked.append(source.text)
+        return check_text(source, content_dir)
+
+    monkeypatch.setattr(rules, "check_text", counting)
+    ids_checked: list[str] = []
+    duplicate_ids = rules._duplicate_ids
+
+    def counting_ids(source, data):  # type: ignore[no-untyped-def]
+        ids_checked.append(source.text)
+        return duplicate_ids(source, data)
+
+    monkeypatch.setattr(rules, "_duplicate_ids", counting_ids)
+    project.edit("content/pages/tillganglighet.md", "Vi vill att alla", "En ny första rad.\n\n## Mål\n\nVi vill att alla")
+    again = project.build()
+    assert len(checked) == 1 and checked[0].startswith("En ny första rad.")  # only the edited text
+    assert ids_checked and all(text.startswith("En ny första rad.") for text in ids_checked)  # its page only
+    assert [w for w in again.warnings if "här" in w.message] == expected
+    assert _tree(project.out) == project.clean_tree()
+
+
+def test_kept_checks_that_cannot_be_read_only_cost_time(project):
+    from sitegen import kept
+
+    kept.path_for(project.out).write_text("{inte json", encoding="utf-8")
+    project.edit("content/pages/om.md", "Text om bakgrunden", "Annan text")
+    project.build()
+    assert _tree(project.out) == project.clean_tree()
+
+
+
 def test_templates_compiled_by_another_version_of_sitegen_are_not_used(project, monkeypatch):
     """Jinja checks its compiled templates against their sources only; a filter of sitegen's that changed how it is
     called (the `markdown` filter now takes the template's context) made every build after an update fail."""

@@ -98,7 +98,8 @@ def test_kill_9_ends_every_process_of_the_build_and_leaves_no_temporary_folder(t
     assert (out / "index.html").is_file()
     assert sorted(p.name for p in temp.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", ".sitegen-cache", "projekt", "public", "tmp"]
-    assert sorted(p.name for p in (tmp_path / ".sitegen-cache").iterdir()) == ["jinja", "public.json"]
+    assert sorted(p.name for p in (tmp_path / ".sitegen-cache").iterdir()) == ["checks-public.json", "jinja",
+                                                                                "public.json"]
 
 
 def test_the_preview_keeps_the_search_index_in_the_cache_and_the_editors_temporary_folder_apart(tmp_path, monkeypatch):

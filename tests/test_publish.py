@@ -241,3 +241,43 @@ def test_unchanged_files_are_linked_not_rewritten_and_the_swap_stays_whole(tmp_p
                              MARK: (MARK_TEXT, snapshot(out)[MARK][1])}  # every published site carries the mark
     assert (out / "om" / "index.html").stat().st_ino == inode
     assert _leftovers(out) == []
+
+
+def test_the_replaced_site_is_kept_and_the_next_publish_changes_only_what_differs(tmp_path):
+    """A build after an edit does not make the whole site again beside it: the site before the published one is
+    kept in .sitegen-cache and brought up to date, so its unchanged folders and files stay as they are."""
+    out = tmp_path / "public"
+    publish_module.publish({"index.html": b"1", "om/index.html": b"om", "gammal/index.html": b"bort"}, out)
+    first_folder = (out / "om").stat().st_ino
+    publish_module.publish({"index.html": b"2"}, out, unchanged=["om/index.html", "gammal/index.html"])
+    assert (publish_module.spare_folder(out) / "index.html").read_bytes() == b"1"  # kept, not deleted
+    publish_module.publish({"index.html": b"3", "ny/index.html": b"ny"}, out, unchanged=["om/index.html"])
+    tree = snapshot(out)
+    assert {rel: data[0] if data else None for rel, data in tree.items()} == {
+        "index.html": b"3", "om": None, "om/index.html": b"om", "ny": None, "ny/index.html": b"ny", MARK: MARK_TEXT}
+    assert (out / "om").stat().st_ino == first_folder  # the first site's folder, brought up to date
+    assert (publish_module.spare_folder(out) / "index.html").read_bytes() == b"2"  # the site before, untouched
+    assert (publish_module.spare_folder(out) / "gammal" / "index.html").read_bytes() == b"bort"
+    assert _leftovers(out) == []
+
+
+def test_a_kept_site_changed_by_hand_is_put_right_and_the_published_files_are_never_written_into(tmp_path):
+    out = tmp_path / "public"
+    publish_module.publish({"index.html": b"1", "om/index.html": b"om", "a/b.html": b"b", "c.html": b"c"}, out)
+    publish_module.publish({"index.html": b"2"}, out, unchanged=["om/index.html", "a/b.html", "c.html"])
+    spare = publish_module.spare_folder(out)
+    (spare / "om" / "index.html").unlink()
+    (spare / "om" / "index.html").write_bytes(b"for hand")  # another file by the same name
+    (spare / "a" / "b.html").unlink()
+    (spare / "a" / "b.html").mkdir()  # a folder where a file belongs
+    (spare / "extra.html").write_bytes(b"kvar")
+    (spare / "tom" / "djup").mkdir(parents=True)
+    (spare / "länk").symlink_to("/etc")
+    publish_module.publish({"index.html": b"3", "c.html": b"nytt c"}, out, unchanged=["om/index.html", "a/b.html"])
+    tree = snapshot(out)
+    assert {rel: data[0] if data else None for rel, data in tree.items()} == {
+        "index.html": b"3", "om": None, "om/index.html": b"om", "a": None, "a/b.html": b"b", "c.html": b"nytt c",
+        MARK: MARK_TEXT}
+    # "c.html" of the site kept aside shared its file with the published one: it was replaced, not written into
+    assert (spare / "c.html").read_bytes() == b"c"
+    assert _leftovers(out) == []
