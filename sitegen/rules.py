@@ -181,8 +181,9 @@ def _link_problems(source: MarkdownText, lines: Lines, content_dir: Path) -> Ite
             if not text:
                 yield _error(source, line, "Länken (<a>) har ingen text. Skärmläsare läser då upp adressen eller "
                                            "ingenting. Skriv vad länken leder till mellan <a …> och </a>.")
-            else:
-                yield from _link_text_problems(source, line, text, href.group(1) if href else "")
+            elif href and urlsplit(href.group(1).strip()).scheme.lower() in {"", "http", "https", "mailto", "tel"}:
+                # (a link the sanitiser removes, javascript: or data:, is reported as removed instead)
+                yield from _link_text_problems(source, line, text, href.group(1))
 
 
 def _definitions(text: str) -> dict[str, str]:

@@ -102,6 +102,7 @@ class Index:
         self._digests: dict[str, str] = {}
         self.sent = 0  # pages sent on the last update (for tests and the benchmark)
         self._filling: threading.Thread | None = None  # prefill() sending the last build's pages
+        self._closed = False  # once closed, a prefill still running never starts the program again
 
     def _fresh(self, service: Service) -> int:
         if self._id is not None:
@@ -131,6 +132,8 @@ class Index:
 
     def _add(self, pages: list[tuple[str, bytes]]) -> int:
         """Sends the pages not in the index as they are; returns the index's id."""
+        if self._service is None and self._closed:
+            raise PagefindFailed("Sökindexet är stängt")
         service = self._service = self._service or Service(self._program)
         paths = [path for path, _ in pages]
         index_id = self._id if paths == self._pages and self._id is not None else self._fresh(service)
@@ -153,6 +156,7 @@ class Index:
 
     def close(self) -> None:
         """Stops Pagefind; a prefill still sending stops with it (a build that failed does not wait for it)."""
+        self._closed = True
         service, self._service = self._service, None
         if service is not None:
             service.close()
