@@ -152,7 +152,7 @@ def make_context(session: Session, model: SiteModel) -> Context:
     from .render import Context, environment
 
     templates_exist(session.templates)
-    env = environment(session.templates, session.jinja_cache, model.content_dir, session.memos)
+    env = environment(session.templates, session.jinja_cache, model.image_size, session.memos)
     return Context(model, session.templates, env, dry=session.mode is Mode.CHECK, resources=session.resources,
                    memos=session.memos, scratch=session.scratch)
 

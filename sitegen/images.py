@@ -30,26 +30,15 @@ def read_size(path: Path) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def size_of(content_dir: Path, src: str, memo: dict[tuple[str, int, int], tuple[int, int] | None] | None = None
-            ) -> tuple[int, int] | None:
+def size_of(content_dir: Path, src: str) -> tuple[int, int] | None:
     """The size of the image `src` ("/files/bild.png") in `content_dir`, or None when it cannot be read.
 
-    With `memo` (the session's), an image shown on many pages is read once while its time and size stay the same.
+    The model reads each image once (SiteModel.image_sizes); pages and the PDF ask it.
     """
     if not src.startswith(PREFIX):
         return None
     path = content_dir / "files" / src[len(PREFIX):]
     try:
-        stat = path.stat()
-    except OSError:
-        return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if memo is not None and key in memo:
-        return memo[key]
-    try:
-        size = read_size(path) if path.is_file() else None
+        return read_size(path) if path.is_file() else None
     except (Unreadable, OSError):
-        size = None
-    if memo is not None:
-        memo[key] = size
-    return size
+        return None

@@ -121,7 +121,6 @@ class Memos:
 
     markdown: MarkdownMemo = field(default_factory=MarkdownMemo)
     history: LastOne[Any] = field(default_factory=LastOne)  # the calendar's git history (sitegen/history.py)
-    images: dict[tuple[str, int, int], tuple[int, int] | None] = field(default_factory=dict)  # by path, time, size
     checks: Memo = field(default_factory=Memo)  # the checks of each text and event, by what they read
     fragments: Memo = field(default_factory=Memo)  # HTML of list items by their template and event (render/__init__)
 

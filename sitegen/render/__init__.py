@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ from markupsafe import Markup
 from .. import calendar, dates, markup
 from ..memos import Memo, Memos
 from ..model import SiteModel
+
+ImageSize = Callable[[str], tuple[int, int] | None]  # "/files/karta.png" -> (width, height), or None
 
 Output = tuple[str, bytes]  # a renderer may also yield a Problem: a warning it returns
 
@@ -39,35 +41,35 @@ class Context:
 
     def __post_init__(self) -> None:
         if self.env is None:
-            object.__setattr__(self, "env", environment(self.templates, None, self.model.content_dir, self.memos))
+            object.__setattr__(self, "env", environment(self.templates, None, self.model.image_size, self.memos))
 
 
-def _markdown_filter(content_dir: Path, memos: Memos) -> Any:
+def _markdown_filter(image_size: ImageSize, memos: Memos) -> Any:
     """The `markdown` filter: Markdown as HTML (converted once a run, `memos`), each image with its width and height.
 
-    The sizes come from the model in the template's context: a page template's model notes which images the
-    page shows, so replacing an image with one of another size renders those pages again. Macros that show
-    Markdown are imported `with context` for that reason.
+    The sizes come from the model in the template's context when it has one: a page template's model notes
+    which images the page shows, so replacing an image with one of another size renders those pages again.
+    Macros that show Markdown are imported `with context` for that reason. Other templates (the PDF) use
+    `image_size`, the same model's sizes.
     """
-    from ..images import size_of
 
     @jinja2.pass_context
     def markdown(context: jinja2.runtime.Context, text: str | None) -> Markup:
         model = context.get("model")
-        sizes = model.image_size if model is not None else functools.partial(size_of, content_dir, memo=memos.images)
+        sizes = model.image_size if model is not None else image_size
         return Markup(markup.add_sizes(markup.to_html(text, memos.markdown), sizes))
 
     return markdown
 
 
-def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, content_dir: Path,
+def environment(templates: Path, bytecode_cache: jinja2.BytecodeCache | None, image_size: ImageSize,
                 memos: Memos) -> jinja2.Environment:
     """The Jinja environment of one run, with sitegen's filters; compiled templates kept in `bytecode_cache`.
 
-    Images in Markdown get their width and height from the files in `content_dir`; Markdown converted once
+    Images in Markdown get their width and height from `image_size` (the model's); Markdown converted once
     in the run (`memos`) is not converted again.
     """
-    markdown = _markdown_filter(content_dir, memos)
+    markdown = _markdown_filter(image_size, memos)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
