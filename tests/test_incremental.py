@@ -405,6 +405,19 @@ def test_a_build_after_a_page_edit_does_not_load_the_calendar_or_the_pdf_code(pr
     assert imported.strip() == "[]"
 
 
+def _texts_given(monkeypatch, module, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The Markdown texts `module.name(source, …)` is called with from now on."""
+    texts: list[str] = []
+    real = getattr(module, name)
+
+    def recording(source, *args):  # type: ignore[no-untyped-def]
+        texts.append(source.text)
+        return real(source, *args)
+
+    monkeypatch.setattr(module, name, recording)
+    return texts
+
+
 def test_a_build_after_an_edit_checks_only_the_edited_text_and_still_reports_every_warning(project, monkeypatch):
     """The checks of unchanged Markdown are kept from the last build (sitegen/kept.py); their warnings still show,
     at the text's own file and line, on every build."""
@@ -415,22 +428,8 @@ def test_a_build_after_an_edit_checks_only_the_edited_text_and_still_reports_eve
     first = project.build()
     expected = [w for w in first.warnings if "här" in w.message]
     assert [(w.file, w.line) for w in expected] == [("content/pages/om.md", 7)]
-    checked: list[str] = []
-    check_text = rules.check_text
-
-    def counting(source, content_dir):  # type: ignore[no-untyped-def]
-        checked.append(source.text)
-        return check_text(source, content_dir)
-
-    monkeypatch.setattr(rules, "check_text", counting)
-    ids_checked: list[str] = []
-    duplicate_ids = rules._duplicate_ids
-
-    def counting_ids(source, data):  # type: ignore[no-untyped-def]
-        ids_checked.append(source.text)
-        return duplicate_ids(source, data)
-
-    monkeypatch.setattr(rules, "_duplicate_ids", counting_ids)
+    checked = _texts_given(monkeypatch, rules, "check_text")
+    ids_checked = _texts_given(monkeypatch, rules, "_duplicate_ids")
     project.edit("content/pages/tillganglighet.md", "Vi vill att alla", "En ny första rad.\n\n## Mål\n\nVi vill att alla")
     again = project.build()
     assert len(checked) == 1 and checked[0].startswith("En ny första rad.")  # only the edited text
