@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,21 @@ class ScratchProject:
         else:
             path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
+
+    def problems(self, files: Mapping[str, str | None], today: dt.date) -> Sequence:
+        """Writes `files` (None removes one) and returns what `sitegen check` says: its errors, or its warnings."""
+        from sitegen.build import check
+        from sitegen.errors import ContentError
+
+        for name, text in files.items():
+            if text is None:
+                (self.content / name).unlink()
+            else:
+                self.write(name, text)
+        try:
+            return check(self.content, today, TEMPLATES).warnings
+        except ContentError as caught:
+            return caught.problems
 
 
 @pytest.fixture

@@ -161,16 +161,7 @@ CASES = [
 
 
 def _run(scratch_project, case: Case):
-    for name, text in case.files.items():
-        if text is None:
-            (scratch_project.content / name).unlink()
-        else:
-            scratch_project.write(name, text)
-    try:
-        model = check(scratch_project.content, TODAY, TEMPLATES)
-    except ContentError as caught:
-        return caught.problems
-    return model.warnings
+    return scratch_project.problems(case.files, TODAY)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

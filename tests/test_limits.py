@@ -17,7 +17,7 @@ from conftest import TEMPLATES
 
 from sitegen import markup
 from sitegen.build import build, check
-from sitegen.errors import ContentError, Problem
+from sitegen.errors import Problem
 from sitegen.fastyaml import MAX_DEPTH
 from sitegen.model import MAX_EXCEPT
 
@@ -31,13 +31,7 @@ def _event(extra: str = "", start: str = "2026-03-12 18:00", title: str = "Möte
 
 
 def _run(scratch_project, files: dict[str, str]) -> list:
-    for name, text in files.items():
-        scratch_project.write(name, text)
-    try:
-        model = check(scratch_project.content, TODAY, TEMPLATES)
-    except ContentError as caught:
-        return caught.problems
-    return model.warnings
+    return scratch_project.problems(files, TODAY)
 
 
 def _within(seconds: float, work: Callable[[], object]) -> object:
